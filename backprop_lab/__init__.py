@@ -1,0 +1,38 @@
+"""backprop_lab: the tested numpy package behind the backprop-lab textbook.
+
+Everything a chapter computes, plots or lets the reader move lives here:
+
+- :class:`Network` (forward, backward, train), in :mod:`backprop_lab.network`;
+- activations and losses with their derivatives;
+- :func:`chain_rule`, a step-by-step derivative calculator;
+- :func:`check_gradients`, analytic against finite-difference gradients;
+- data sets, plots and interactive explorers.
+"""
+
+from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
+from backprop_lab.losses import LOSSES, Loss, get_loss
+from backprop_lab.network import Network
+from backprop_lab.parameters import ParameterRef, parameter_names, parse_parameter
+from backprop_lab.traces import BackwardTrace, ForwardTrace, Gradients
+from backprop_lab.training import Snapshot, TrainingHistory, train
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ACTIVATIONS",
+    "LOSSES",
+    "Activation",
+    "BackwardTrace",
+    "ForwardTrace",
+    "Gradients",
+    "Loss",
+    "Network",
+    "ParameterRef",
+    "Snapshot",
+    "TrainingHistory",
+    "get_activation",
+    "get_loss",
+    "parameter_names",
+    "parse_parameter",
+    "train",
+]
