@@ -10,6 +10,7 @@ Everything a chapter computes, plots or lets the reader move lives here:
 """
 
 from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
+from backprop_lab.exercises import Exercise, Feedback
 from backprop_lab.losses import LOSSES, Loss, get_loss
 from backprop_lab.network import Network
 from backprop_lab.parameters import ParameterRef, parameter_names, parse_parameter
@@ -23,6 +24,8 @@ __all__ = [
     "LOSSES",
     "Activation",
     "BackwardTrace",
+    "Exercise",
+    "Feedback",
     "ForwardTrace",
     "Gradients",
     "Loss",
