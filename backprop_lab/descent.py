@@ -238,7 +238,7 @@ def gradient_descent_1d(
     bound = check_positive_number("bound", bound)
     if abs(start) > bound:
         raise ValueError(
-            f"start must lie within [-bound, bound] = [-{bound:g}, {bound:g}]; got {start}"
+            f"start must lie within [-bound, bound] = [-{bound:g}, {bound:g}]; got {start:g}"
         )
     f0, g0 = _evaluate(f, start), _evaluate(df, start)
     if not (np.isfinite(f0) and np.isfinite(g0)):
