@@ -1,4 +1,4 @@
-"""Computed examples and figures for chapter 1 ("Neural networks").
+"""Computed examples and figures for chapters 1 ("Neural networks") and 2.
 
 Each idea of the first chapter gets a small numpy computation and a figure drawn from it:
 
@@ -16,6 +16,11 @@ Each idea of the first chapter gets a small numpy computation and a figure drawn
   (chapter 1, "Efficient learning"): how many forward passes a gradient costs.
 - :func:`bump_network`, :func:`bump_contributions` and :func:`plot_bumps` (chapter 1,
   "Universal approximation"): a hidden layer of sigmoids built by hand into a sum of bumps.
+- :func:`plot_output_plane` (chapter 1, "Weights and biases" and "Non-linear data"): a
+  two-input network's output shaded over the plane, with its decision boundary.
+- :func:`draw_matrix_product` and :func:`time_forward_loop_vs_batch` (chapter 2, "Matrix
+  form" and "A batch of inputs"): :math:`Z = AW + b` drawn with its shapes, and the time a
+  batch saves over a loop.
 
 Plot helpers take ``ax``, return what they drew and never change global matplotlib state.
 """
@@ -47,6 +52,7 @@ __all__ = [
     "ConvolutionRun",
     "Drawing",
     "FiniteDifferenceResult",
+    "PlaneDrawing",
     "RecurrentRun",
     "bump_contributions",
     "bump_network",
@@ -54,6 +60,7 @@ __all__ = [
     "convolution_matrix",
     "draw_convolution",
     "draw_feedforward",
+    "draw_matrix_product",
     "draw_neuron",
     "draw_recurrent",
     "finite_difference_gradients",
@@ -62,7 +69,9 @@ __all__ = [
     "plot_bumps",
     "plot_gradient_cost",
     "plot_neuron_responses",
+    "plot_output_plane",
     "recurrent_unroll",
+    "time_forward_loop_vs_batch",
 ]
 
 _BLUE = "#1f77b4"
@@ -1093,3 +1102,240 @@ def plot_bumps(
     ax.set_xlabel("$x$")
     ax.grid(alpha=0.3)
     return BumpDrawing(bumps, total, target, max_error)
+
+
+# ------------------------------------------------------- a neuron's view of the plane
+
+
+@dataclass
+class PlaneDrawing:
+    """What :func:`plot_output_plane` drew."""
+
+    surface: Any
+    boundary: Any
+    points: list[Any]
+    grid: tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def plot_output_plane(
+    net: Network,
+    X: Any = None,
+    Y: Any = None,
+    *,
+    ax: Axes,
+    extent: tuple[float, float, float, float] = (-0.5, 1.5, -0.5, 1.5),
+    resolution: int = 120,
+    threshold: float = 0.5,
+) -> PlaneDrawing:
+    """Shade a two-input, one-output network's output over the plane (chapter 1).
+
+    Used for "Weights and biases" (one neuron divides the plane along the straight line
+    :math:`w_1 x_1 + w_2 x_2 + b = 0`) and "Non-linear data" (XOR needs a hidden layer).
+    The contour at ``threshold`` is the decision boundary.
+
+    Parameters
+    ----------
+    net : Network
+        Layers ``[2, ..., 1]``.
+    X, Y : array_like, optional
+        Points ``(n, 2)`` and 0/1 labels ``(n, 1)`` or ``(n,)`` to scatter on top.
+    ax : Axes
+    extent : (x_min, x_max, y_min, y_max)
+    resolution : int
+        Grid points per side, 10 to 400.
+    threshold : float
+        Output level drawn as the boundary.
+
+    Returns
+    -------
+    PlaneDrawing
+        ``grid`` is ``(xx, yy, output)``.
+    """
+    _check_ax(ax)
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    if net.layer_sizes[0] != 2 or net.layer_sizes[-1] != 1:
+        raise ValueError(f"net must have 2 inputs and 1 output; got layers {net.layer_sizes}")
+    resolution = check_integer("resolution", resolution, minimum=10)
+    if resolution > 400:
+        raise ValueError(f"resolution must be at most 400; got {resolution}")
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
+    out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
+    surface = ax.contourf(xx, yy, out, levels=20, cmap="RdBu_r", alpha=0.75)
+    boundary = None
+    if out.min() < threshold < out.max():
+        boundary = ax.contour(xx, yy, out, levels=[threshold], colors="black", linewidths=2)
+    points = []
+    if X is not None:
+        pts = check_finite_array("X", X, np.float64)
+        if pts.ndim != 2 or pts.shape[1] != 2:
+            raise ValueError(f"X must have shape (n, 2); got {pts.shape}")
+        labels = np.zeros(len(pts)) if Y is None else check_finite_array("Y", Y, np.float64).ravel()
+        if labels.shape != (len(pts),):
+            raise ValueError(f"Y must hold one label per point ({len(pts)}); got {labels.shape}")
+        for value, colour, marker in ((0, _BLUE, "o"), (1, "#d62728", "s")):
+            chosen = labels == value
+            if np.any(chosen):
+                points.append(
+                    ax.scatter(
+                        pts[chosen, 0],
+                        pts[chosen, 1],
+                        c=colour,
+                        marker=marker,
+                        s=90,
+                        edgecolors="black",
+                        zorder=3,
+                        label=f"class {value}",
+                    )
+                )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("$x_1$")
+    ax.set_ylabel("$x_2$")
+    return PlaneDrawing(surface, boundary, points, (xx, yy, out))
+
+
+# --------------------------------------------------------- chapter 2: matrix products
+
+
+def draw_matrix_product(
+    A: Any,
+    W: Any,
+    b: Any,
+    *,
+    ax: Axes,
+    names: tuple[str, str, str, str] = ("a^{(0)}", "W^{(1)}", "b^{(1)}", "z^{(1)}"),
+    digits: int = 4,
+) -> Drawing:
+    """Draw :math:`Z = AW + b` as grids of numbers with their shapes (chapter 2).
+
+    Each matrix is a grid of boxes holding its entries, with its name and shape
+    ``(rows × columns)`` underneath, so the reader sees why the inner sizes must match and
+    that the bias row is added to every row of :math:`AW`.
+
+    Parameters
+    ----------
+    A : array_like
+        Shape ``(n, m)`` or ``(m,)`` (one sample, drawn as one row); at most 6 rows.
+    W : array_like
+        Shape ``(m, k)``, at most 6 by 6.
+    b : array_like
+        Shape ``(k,)``.
+    ax : Axes
+    names : four str
+        LaTeX names of :math:`A`, :math:`W`, :math:`b` and the result.
+    digits : int
+        Significant digits of the entries.
+
+    Returns
+    -------
+    Drawing
+        ``values["Z"]`` is the computed product plus bias.
+    """
+    _check_ax(ax)
+    a = check_finite_array("A", A, np.float64)
+    a = a[None, :] if a.ndim == 1 else a
+    w = check_finite_array("W", W, np.float64)
+    bias = check_finite_array("b", b, np.float64)
+    if a.ndim != 2 or w.ndim != 2 or a.shape[1] != w.shape[0]:
+        raise ValueError(
+            f"W must have as many rows as A has columns; got A {a.shape} and W {w.shape}"
+        )
+    if bias.shape != (w.shape[1],):
+        raise ValueError(
+            f"b must have shape ({w.shape[1]},) to match W {w.shape}; got {bias.shape}"
+        )
+    if max(a.shape[0], *w.shape) > 6:
+        raise ValueError(f"A and W must be at most 6 by 6 to be drawn; got {a.shape}, {w.shape}")
+    z = a @ w + bias
+    patches: list[Any] = []
+    texts: list[Text] = []
+    cell_w, cell_h = 0.95, 0.5
+    colours = [_LIGHT, "#eef7ea", "#fdebd3", "#f3e8f7"]
+    symbols = ["", "×", "+", "="]
+    x = 0.0
+    top = 0.5 * max(a.shape[0], w.shape[0]) * cell_h
+    for k, (matrix, name) in enumerate(zip((a, w, bias[None, :], z), names)):
+        if symbols[k]:
+            texts.append(ax.text(x + 0.25, 0.0, symbols[k], ha="center", va="center", size=14))
+            x += 0.5
+        rows, cols = matrix.shape
+        y_top = 0.5 * rows * cell_h
+        for i in range(rows):
+            for j in range(cols):
+                patches.append(
+                    ax.add_patch(
+                        Rectangle(
+                            (x + j * cell_w, y_top - (i + 1) * cell_h),
+                            cell_w,
+                            cell_h,
+                            fc=colours[k],
+                            ec=_GREY,
+                            lw=0.8,
+                        )
+                    )
+                )
+                texts.append(
+                    ax.text(
+                        x + (j + 0.5) * cell_w,
+                        y_top - (i + 0.5) * cell_h,
+                        f"{matrix[i, j]:.{digits}g}",
+                        ha="center",
+                        va="center",
+                        size=8,
+                    )
+                )
+        texts.append(
+            ax.text(
+                x + 0.5 * cols * cell_w,
+                -top - 0.15,
+                f"${name}$\n({rows} × {cols})" if k != 2 else f"${name}$\n({cols},)",
+                ha="center",
+                va="top",
+                size=9,
+            )
+        )
+        x += cols * cell_w + 0.1
+    ax.set_xlim(-0.1, x + 0.1)
+    ax.set_ylim(-top - 0.9, top + 0.1)
+    _clear_frame(ax)
+    return Drawing(ax, patches, texts, {"Z": z})
+
+
+def time_forward_loop_vs_batch(net: Network, X: Any, repeats: int = 3) -> dict[str, float]:
+    """Time a forward pass one sample at a time against one batch (chapter 2).
+
+    The loop calls ``net.forward(x)`` for each row ``x`` of ``X``; the batch calls
+    ``net.forward(X)`` once. Both give the same numbers (checked here: a ``RuntimeError``
+    if not); only the time differs. Keeps the fastest of ``repeats`` runs.
+
+    Returns
+    -------
+    dict
+        ``"n_samples"``, ``"loop seconds"``, ``"batch seconds"`` and ``"speed-up"``.
+    """
+    import time
+
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    repeats = check_integer("repeats", repeats, minimum=1)
+    X, _ = net._inputs(X)
+    best_loop = best_batch = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        looped = np.array([net.forward(x) for x in X])
+        best_loop = min(best_loop, time.perf_counter() - start)
+        start = time.perf_counter()
+        batched = net.forward(X)
+        best_batch = min(best_batch, time.perf_counter() - start)
+    if not np.allclose(looped, batched, rtol=1e-12, atol=1e-12):
+        raise RuntimeError("the loop and the batch disagree; this is a bug in Network.forward")
+    best_batch = max(best_batch, 1e-9)
+    return {
+        "n_samples": float(X.shape[0]),
+        "loop seconds": best_loop,
+        "batch seconds": best_batch,
+        "speed-up": best_loop / best_batch,
+    }

@@ -266,3 +266,40 @@ def test_helpers_leave_global_state_alone(ax):
     il.draw_neuron([1.0], [1.0], 0.0, ax=ax)
     il.plot_bumps(il.bump_network(_sine, 2), ax=ax)
     assert dict(matplotlib.rcParams) == before
+
+
+# ------------------------------------------------- output plane, matrix product, timing
+
+
+def test_plot_output_plane_draws_the_neuron_line(ax):
+    neuron = bl.Network.from_weights([[[1.0], [1.0]]], [[-1.0]])
+    drawn = il.plot_output_plane(neuron, *bl.datasets.xor(), ax=ax, resolution=41)
+    xx, yy, out = drawn.grid
+    np.testing.assert_allclose(out, 1 / (1 + np.exp(-(xx + yy - 1))), atol=1e-12)
+    assert drawn.boundary is not None
+    line = drawn.boundary.allsegs[0][0]
+    np.testing.assert_allclose(line[:, 0] + line[:, 1], 1.0, atol=1e-6)
+    assert len(drawn.points) == 2
+    with pytest.raises(ValueError, match="net must have 2 inputs and 1 output"):
+        il.plot_output_plane(bl.Network([2, 2]), ax=ax)
+
+
+def test_draw_matrix_product_computes_the_worked_example(ax):
+    W1 = [[0.15, 0.25], [0.20, 0.30]]
+    drawing = il.draw_matrix_product([0.05, 0.10], W1, [0.35, 0.35], ax=ax)
+    np.testing.assert_allclose(drawing.values["Z"], [[0.3775, 0.3925]])
+    assert "0.3775" in drawing.labels and "0.3925" in drawing.labels
+    assert any("(2 × 2)" in label for label in drawing.labels)
+    with pytest.raises(ValueError, match="W must have as many rows as A has columns"):
+        il.draw_matrix_product(np.ones((2, 3)), np.ones((2, 2)), np.ones(2), ax=ax)
+    with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
+        il.draw_matrix_product(np.ones((2, 2)), np.ones((2, 2)), np.ones(3), ax=ax)
+
+
+def test_time_forward_loop_vs_batch_reports_every_entry():
+    net = bl.Network([2, 4, 1])
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    result = il.time_forward_loop_vs_batch(net, X, repeats=1)
+    assert result["n_samples"] == 20
+    assert result["loop seconds"] > 0 and result["batch seconds"] > 0
+    assert result["speed-up"] == pytest.approx(result["loop seconds"] / result["batch seconds"])
