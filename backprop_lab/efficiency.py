@@ -291,13 +291,14 @@ def plot_timings(results: Sequence[TimingComparison], ax: Axes | None = None) ->
     (vec_line,) = ax.plot(sizes, vec_ms, "s-", color="tab:blue", label="vectorised (one batch)")
     labels = []
     for size, top, bottom, result in zip(sizes, loop_ms, vec_ms, ordered):
-        middle = float(np.sqrt(top * bottom))
+        ax.plot([size, size], [bottom, top], color="0.6", linewidth=0.8, linestyle=":")
         labels.append(
             ax.annotate(
                 f"×{result.ratio:.0f}",
-                (size, middle),
-                xytext=(6, 0),
+                (size, float(np.sqrt(top * bottom))),
+                xytext=(4, 0),
                 textcoords="offset points",
+                ha="left",
                 va="center",
                 fontsize=9,
                 color="0.25",
@@ -305,6 +306,7 @@ def plot_timings(results: Sequence[TimingComparison], ax: Axes | None = None) ->
         )
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ax.set_xlim(sizes.min() / 1.5, sizes.max() * 2.0)
     ax.set_xlabel("samples in the batch")
     ax.set_ylabel("time for all gradients (ms)")
     ax.set_title("One backward pass: loop over samples vs. matrix products")
