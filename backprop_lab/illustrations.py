@@ -1131,7 +1131,9 @@ def plot_output_plane(
 
     Used for "Weights and biases" (one neuron divides the plane along the straight line
     :math:`w_1 x_1 + w_2 x_2 + b = 0`) and "Non-linear data" (XOR needs a hidden layer).
-    The contour at ``threshold`` is the decision boundary.
+    The contour at ``threshold`` is the decision boundary; it is not drawn when the output
+    is flat (varies by less than 0.001 over the picture), as for a neuron stuck at 0.5.
+    Outputs within [0, 1] use fixed colour levels from 0 to 1, so pictures compare.
 
     Parameters
     ----------
@@ -1162,9 +1164,11 @@ def plot_output_plane(
     x0, x1, y0, y1 = (float(v) for v in extent)
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
-    surface = ax.contourf(xx, yy, out, levels=20, cmap="RdBu_r", alpha=0.75)
+    in_unit_range = out.min() >= 0.0 and out.max() <= 1.0
+    levels = np.linspace(0.0, 1.0, 21) if in_unit_range else 20
+    surface = ax.contourf(xx, yy, out, levels=levels, cmap="RdBu_r", alpha=0.75)
     boundary = None
-    if out.min() < threshold < out.max():
+    if out.min() < threshold < out.max() and out.max() - out.min() > 1e-3:
         boundary = ax.contour(xx, yy, out, levels=[threshold], colors="black", linewidths=2)
     points = []
     if X is not None:

@@ -284,6 +284,13 @@ def test_plot_output_plane_draws_the_neuron_line(ax):
         il.plot_output_plane(bl.Network([2, 2]), ax=ax)
 
 
+def test_plot_output_plane_draws_no_boundary_for_a_flat_output(ax):
+    flat = bl.Network.from_weights([[[1e-6], [0.0]]], [[0.0]])
+    drawn = il.plot_output_plane(flat, ax=ax)
+    assert drawn.boundary is None
+    np.testing.assert_allclose(drawn.surface.levels, np.linspace(0, 1, 21))
+
+
 def test_draw_matrix_product_computes_the_worked_example(ax):
     W1 = [[0.15, 0.25], [0.20, 0.30]]
     drawing = il.draw_matrix_product([0.05, 0.10], W1, [0.35, 0.35], ax=ax)
