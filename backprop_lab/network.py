@@ -44,6 +44,14 @@ def _check_dtype(dtype: Any) -> type:
     return _DTYPES[name]
 
 
+def _shown(value: Any) -> str:
+    """A short description of a wrong argument, for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape}"
+    text = repr(value)
+    return (text[:57] + "...") if len(text) > 60 else text
+
+
 def _check_layer_sizes(layer_sizes: Any) -> list[int]:
     if isinstance(layer_sizes, str | bytes) or not isinstance(layer_sizes, Sequence):
         raise TypeError(
@@ -159,9 +167,14 @@ class Network:
         net = cls.__new__(cls)
         net._configure(activation, output_activation, loss, dtype)
         if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
-            raise TypeError("weights must be a non-empty list of 2-D arrays, one per layer")
+            raise TypeError(
+                "weights must be a non-empty list of 2-D arrays, one per layer; "
+                f"got {_shown(weights)}"
+            )
         if isinstance(biases, np.ndarray) or not isinstance(biases, Sequence):
-            raise TypeError("biases must be a list of 1-D arrays, one per layer")
+            raise TypeError(
+                f"biases must be a list of 1-D arrays, one per layer; got {_shown(biases)}"
+            )
         if len(biases) != len(weights):
             raise ValueError(
                 f"biases must have one entry per weight layer ({len(weights)}); got {len(biases)}"
@@ -287,9 +300,15 @@ class Network:
             )
         loss = self._loss.name
         if loss == "binary_cross_entropy" and np.any((array < 0) | (array > 1)):
-            raise ValueError(f"{argument} must lie in [0, 1] for loss={loss!r}")
+            raise ValueError(
+                f"{argument} must lie in [0, 1] for loss={loss!r}; got values from "
+                f"{float(array.min()):g} to {float(array.max()):g}"
+            )
         if loss == "cross_entropy" and np.any(array < 0):
-            raise ValueError(f"{argument} must be non-negative (class probabilities) for {loss!r}")
+            raise ValueError(
+                f"{argument} must be non-negative (class probabilities) for loss={loss!r}; "
+                f"got a smallest value of {float(array.min()):g}"
+            )
         return array
 
     # --------------------------------------------------------------------- passes

@@ -43,7 +43,9 @@ class TrainingHistory:
         ``loss[t]`` is the loss after ``t`` updates, for ``t = 0..iterations_run``. In
         full-batch mode every entry is the loss on all the data; with mini-batches the
         entries before the last are the loss on the batch about to be used (a noisy
-        estimate) and the last is the loss on all the data.
+        estimate) and the last is the loss on all the data. Every entry is finite, except
+        after a mini-batch run diverged: the kept parameters had a finite loss on their
+        batch, but their loss on all the data (the last entry) may overflow to inf.
     iterations_run : int
         Updates actually applied (fewer than asked when the run diverged).
     diverged : bool
@@ -84,10 +86,14 @@ class TrainingHistory:
         if self.diverged:
             if self.diverged_at == 0:
                 return "Diverged before the first update: the starting loss is not finite."
+            if np.isfinite(self.final_loss):
+                kept = f"(loss {self.final_loss:.4g})"
+            else:  # mini-batches: the last batch was finite, the whole data set overflows
+                kept = "(their loss on all the data already overflows)"
             return (
                 f"Diverged at iteration {self.diverged_at}: the loss became NaN or infinite, "
                 f"so training stopped and kept the parameters from iteration "
-                f"{self.diverged_at - 1} (loss {self.final_loss:.4g})."
+                f"{self.diverged_at - 1} {kept}."
             )
         return (
             f"Trained {self.iterations_run} iterations at learning rate {self.learning_rate:g}: "

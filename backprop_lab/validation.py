@@ -77,7 +77,9 @@ def check_finite_array(argument: str, value: Any, dtype: np.dtype | type) -> np.
         )
     array = array.astype(dtype, copy=False)
     if array.size and not np.all(np.isfinite(array)):
-        bad = np.argwhere(~np.isfinite(array))[0]
-        where = f"at index {tuple(int(i) for i in bad)}" if array.ndim else ""
-        raise ValueError(f"{argument} must contain only finite numbers; found NaN or inf {where}")
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        where = f" at index {bad}" if array.ndim else ""
+        raise ValueError(
+            f"{argument} must contain only finite numbers; found {float(array[bad])}{where}"
+        )
     return array

@@ -279,3 +279,20 @@ def test_a_non_finite_starting_loss_is_divergence_at_zero():
     assert history.diverged and history.diverged_at == 0 and history.iterations_run == 0
     assert "before the first update" in history.message
     assert net.weights[0][0, 0] == 1e300
+
+
+def test_mini_batch_divergence_whose_kept_parameters_overflow_on_all_the_data():
+    """The kept parameters had a finite loss on their batch of one sample, but the
+    full-data loss (the history's last entry) overflows: the message must not claim a
+    finite loss, and the parameters must still be finite."""
+    X = np.array([[-803.0], [243.0], [-1656.0], [656.0]])
+    Y = np.array([[1.1], [-0.5], [0.4], [0.3]])
+    net = bl.Network([1, 1], activation="identity", output_activation="identity", loss="mse")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        history = net.train(X, Y, learning_rate=100.0, iterations=200, batch_size=1, seed=9)
+    assert history.diverged and history.iterations_run == history.diverged_at - 1
+    assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
+    assert np.all(np.isfinite(history.loss[:-1]))
+    assert history.final_loss == np.inf
+    assert "overflows" in history.message and "loss inf" not in history.message
