@@ -1,0 +1,272 @@
+"""The built site, read as a reader would: every page in headless Chromium, offline.
+
+`make site` builds `_build/html`; these tests serve it on 127.0.0.1 and open each page.
+A page passes when it asked no other host for anything, logged no error, typeset all its
+mathematics (no raw LaTeX left), drew every widget its notebook saved, and has no broken
+image. A full-page screenshot of each page is saved in `_build/screenshots/` for people to
+look at.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from browser import REPO, PageWatch, serve_directory
+
+import backprop_lab
+
+SITE = REPO / "_build" / "html"
+SCREENSHOTS = REPO / "_build" / "screenshots"
+
+# Pages Sphinx writes besides the ones in _toc.yml (index.html redirects to the root page).
+EXTRA_PAGES = ["index.html", "genindex.html", "search.html"]
+
+
+def toc_docnames(toc_path: Path = REPO / "_toc.yml") -> list[str]:
+    """Every document in _toc.yml, root first, in reading order (no suffix)."""
+    toc = yaml.safe_load(toc_path.read_text(encoding="utf-8"))
+    names = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries or []:
+            if "file" in entry:
+                names.append(entry["file"])
+            walk(entry.get("sections", []))
+            walk(entry.get("chapters", []))
+
+    walk(toc.get("chapters", []))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters", []))
+    return [
+        str(Path(name).with_suffix("")) if name.endswith((".md", ".ipynb")) else name
+        for name in names
+    ]
+
+
+def source_of(docname: str) -> Path | None:
+    for suffix in (".ipynb", ".md"):
+        path = REPO / f"{docname}{suffix}"
+        if path.exists():
+            return path
+    return None
+
+
+PAGES = [f"{name}.html" for name in toc_docnames()] + EXTRA_PAGES
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built site; fails with the command to run when it is missing or stale."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"{SITE} has not been built: run `make site` first", pytrace=False)
+    stale = []
+    for name in toc_docnames():
+        source, page = source_of(name), SITE / f"{name}.html"
+        if source is not None and page.exists() and source.stat().st_mtime > page.stat().st_mtime:
+            stale.append(str(source.relative_to(REPO)))
+    if stale:
+        pytest.fail(
+            f"the site is older than {', '.join(stale)}: run `make site` again", pytrace=False
+        )
+    return SITE
+
+
+@pytest.fixture(scope="session")
+def site_url(site: Path):
+    with serve_directory(site) as url:
+        yield url
+
+
+# --- what a page must look like once loaded ------------------------------------------------
+
+# Text outside code that still looks like LaTeX: a backslash command, \( \[ or $$, or a
+# $...$ span holding a backslash, ^ or _ (math that was never parsed as math).
+RAW_LATEX = re.compile(r"\\[A-Za-z]{2,}|\\[(\[]|\$\$|\$[^$\n]*[\\^_][^$\n]*\$")
+
+FIND_RAW_LATEX = """
+(source) => {
+  const skip = "pre, code, script, style, textarea, svg, mjx-container, .highlight, .MathJax";
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const pattern = new RegExp(source);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const parent = node.parentElement;
+    if (!parent || parent.closest(skip)) continue;
+    if (pattern.test(node.textContent)) found.push(node.textContent.trim().slice(0, 120));
+  }
+  return found;
+}
+"""
+
+MATH_STATE = """
+() => {
+  const math = Array.from(document.querySelectorAll(".math"));
+  return {
+    math: math.length,
+    untypeset: math.filter((m) => !m.querySelector("mjx-container"))
+                   .map((m) => m.textContent.trim().slice(0, 120)),
+    errors: Array.from(document.querySelectorAll("mjx-merror, [data-mjx-error]"))
+                 .map((e) => e.getAttribute("data-mjx-error") || e.textContent.slice(0, 120)),
+  };
+}
+"""
+
+WIDGETS_RENDERED = """
+() => {
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]');
+  let drawn = 0;
+  for (const view of views) {
+    const area = view.previousElementSibling;
+    if (area && area.classList.contains("widget-subarea") &&
+        area.querySelector(".jupyter-widgets")) drawn += 1;
+  }
+  return drawn >= views.length;
+}
+"""
+
+WIDGET_STATE = """
+() => {
+  const views = document.querySelectorAll(
+    'script[type="application/vnd.jupyter.widget-view+json"]');
+  const text = document.body.innerText;
+  return {
+    views: views.length,
+    drawn: document.querySelectorAll(".widget-subarea .jupyter-widgets").length,
+    errors: Array.from(document.querySelectorAll(".jupyter-widgets-error-widget"))
+                 .map((e) => e.innerText.slice(0, 200)),
+    placeholders: ["Loading widget", "Error displaying widget", "Error rendering view"]
+                    .filter((p) => text.includes(p)),
+  };
+}
+"""
+
+BROKEN_IMAGES = """
+async () => {
+  const images = Array.from(document.images);
+  await Promise.all(images.map((img) => img.complete ? null : new Promise((done) => {
+    img.addEventListener("load", done, { once: true });
+    img.addEventListener("error", done, { once: true });
+    setTimeout(done, 10000);
+  })));
+  return images.filter((img) => !img.complete || img.naturalWidth === 0)
+               .map((img) => img.currentSrc || img.src || img.outerHTML.slice(0, 120));
+}
+"""
+
+
+def check_page(chromium, url: str, screenshot: Path) -> list[str]:
+    """Open ``url``; return one line per problem a reader would meet (empty if none)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    problems: list[str] = []
+    try:
+        page.goto(url, wait_until="load", timeout=60_000)
+        if url.endswith("/index.html"):  # a redirect to the root page of _toc.yml
+            root = f"{toc_docnames()[0]}.html"
+            page.wait_for_url(f"**/{root}", timeout=30_000)
+            page.wait_for_load_state("load")
+        has_math = page.evaluate("() => document.querySelector('.math') !== null")
+        if has_math:
+            try:
+                page.wait_for_function(
+                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                    timeout=30_000,
+                )
+                page.evaluate("() => MathJax.startup.promise.then(() => true)")
+            except Exception as error:  # a timeout: MathJax never loaded
+                problems.append(f"MathJax did not start: {error}")
+        has_widgets = page.evaluate(
+            "() => document.querySelector("
+            "'script[type=\"application/vnd.jupyter.widget-view+json\"]') !== null"
+        )
+        if has_widgets:
+            try:
+                page.wait_for_function(WIDGETS_RENDERED, timeout=30_000)
+            except Exception:
+                pass  # reported below with the counts
+        state = page.evaluate(MATH_STATE)
+        problems += [f"math not typeset: {text!r}" for text in state["untypeset"]]
+        problems += [f"MathJax error: {text!r}" for text in state["errors"]]
+        raw = page.evaluate(FIND_RAW_LATEX, RAW_LATEX.pattern)
+        problems += [f"raw LaTeX in the text: {text!r}" for text in raw]
+        widgets = page.evaluate(WIDGET_STATE)
+        if widgets["views"] and widgets["drawn"] < widgets["views"]:
+            problems.append(
+                f"widgets not drawn: {widgets['drawn']} of {widgets['views']} widget views"
+            )
+        problems += [f"widget error: {text!r}" for text in widgets["errors"]]
+        problems += [f"widget placeholder shown: {text!r}" for text in widgets["placeholders"]]
+        problems += [f"broken image: {src}" for src in page.evaluate(BROKEN_IMAGES)]
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot), full_page=True)
+    finally:
+        context.close()
+    return watch.problems() + problems
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_page_renders_offline(chromium, site_url, page):
+    screenshot = SCREENSHOTS / (page.replace("/", "__").removesuffix(".html") + ".png")
+    problems = check_page(chromium, site_url + page, screenshot)
+    assert not problems, f"{page} as a reader sees it:\n  " + "\n  ".join(problems)
+
+
+# --- the site as a whole (no browser needed) -----------------------------------------------
+
+
+def test_every_built_page_is_checked(site):
+    """Each HTML page of the site is one of PAGES, so none escapes the browser test."""
+    built = {
+        path.relative_to(site).as_posix()
+        for path in site.rglob("*.html")
+        if not path.relative_to(site).parts[0].startswith("_")
+    }
+    assert built - set(PAGES) == set(), "pages built but not checked in a browser"
+    assert set(PAGES) - built == set(), "pages expected but not built"
+
+
+def test_pages_with_math_and_widgets_exist(site):
+    """The vendored assets are referenced: MathJax on pages with math, widgets JS on widget
+    pages, and nothing from a CDN in any page's HTML source."""
+    cdn = re.compile(r"""<script[^>]+src="https?://|<link[^>]+href="https?://[^"]+\.(css|js)""")
+    for page in PAGES:
+        path = site / page
+        if not path.exists():
+            continue
+        html = path.read_text(encoding="utf-8")
+        assert not cdn.search(html), f"{page} loads a script or stylesheet from another host"
+        if 'class="math' in html:
+            assert "_static/mathjax/tex-chtml.js" in html, f"{page}: MathJax is not the local one"
+        if "application/vnd.jupyter.widget-view+json" in html:
+            for asset in (
+                "requirejs/require.js",
+                "widgets-setup.js",
+                "widgets/@jupyter-widgets/html-manager/dist/embed-amd.js",
+            ):
+                assert f"_static/{asset}" in html, f"{page}: {asset} is not loaded"
+
+
+def submodules() -> list[str]:
+    return sorted(
+        f"backprop_lab.{info.name}"
+        for info in pkgutil.iter_modules(backprop_lab.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def test_api_page_documents_every_module():
+    """book/api.md has an automodule for every public submodule of backprop_lab."""
+    text = (REPO / "book" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"```\{automodule\}\s+(\S+)", text))
+    missing = [name for name in submodules() if name not in documented]
+    assert not missing, f"add to book/api.md: {missing}"
+    for name in documented:
+        importlib.import_module(name)  # every documented module exists
