@@ -266,7 +266,6 @@ class ChainRule:
         self.loss = float(trace.loss)
         self.dtype = np.dtype(net.dtype).name
         # one sample: keep plain float64 rows, copied, so later training cannot change them
-        self._z = [np.array(z[0], dtype=np.float64) for z in trace.forward.net_inputs]
         self._a = [np.array(a[0], dtype=np.float64) for a in trace.forward.activations]
         self._delta = [np.array(d[0], dtype=np.float64) for d in trace.deltas]
         self._y = np.array(trace.targets[0], dtype=np.float64)
@@ -274,18 +273,27 @@ class ChainRule:
         self._hidden = net.activation_of(1)
         self._output = net.activation_of(net.n_layers)
         self._loss = net.loss_function
-        # the loss-side derivatives, computed in the network's own dtype as its backward pass
-        # does, then kept as float64
+        # local derivatives computed in the network's own dtype, the way its backward pass
+        # computes them (Activation.backward), then kept as float64
+        self._slopes: list[np.ndarray | None] = []
+        for layer in range(1, self.n_layers + 1):
+            activation = net.activation_of(layer)
+            z = trace.forward.net_inputs[layer - 1]
+            a = trace.forward.activations[layer]
+            if activation.derivative_from_output is not None:
+                slope = activation.derivative_from_output(a)
+            elif activation.elementwise:
+                slope = activation.derivative(z)
+            else:  # softmax: a Jacobian, folded into the output delta
+                self._slopes.append(None)
+                continue
+            self._slopes.append(np.array(slope[0], dtype=np.float64))
         z_out = trace.forward.net_inputs[-1]
         a_out = trace.forward.activations[-1]
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             grad = self._loss.output_gradient(z_out, a_out, trace.targets)
         self._output_gradient = np.array(grad[0], dtype=np.float64)
-        self._output_slope = (
-            np.array(self._output.derivative(z_out)[0], dtype=np.float64)
-            if self._output.elementwise
-            else None
-        )
+        self._output_slope = self._slopes[-1]
         self.factors: list[Factor] = self._build_factors()
         value = 1.0
         for factor in self.factors:
@@ -397,7 +405,7 @@ class ChainRule:
 
     def _hidden_slope_factor(self, layer: int, j: int) -> Factor:
         word = _ACTIVATION_WORDS.get(self.activation, self.activation)
-        slope = self._hidden.derivative(self._z[layer - 1][j : j + 1])[0]
+        slope = self._slopes[layer - 1][j]
         return Factor(
             symbol=_partial(_a(layer, j, self.n_layers), _z(layer, j)),
             meaning=f"slope of the hidden activation ({word}) at this neuron's net input",
@@ -531,10 +539,7 @@ class ChainRule:
         ref = self.ref
         layer, j = ref.layer, ref.to_unit
         start = self._input_factor()
-        slopes = {
-            m: np.asarray(self._hidden.derivative(self._z[m - 1]), dtype=np.float64)
-            for m in range(layer, L)
-        }
+        slopes = self._slopes
         ends = {k: self._output_end(k) for k in range(self.layer_sizes[-1])}
         ranges = [range(n) for n in self.layer_sizes[layer + 1 :]]
         result = []
@@ -550,7 +555,7 @@ class ChainRule:
                 if m < L:
                     nodes.append(_a(m, unit, L))
                     labels.append(_a_text(m, unit, L))
-                    derivatives.append(float(slopes[m][unit]))
+                    derivatives.append(float(slopes[m - 1][unit]))
             end = ends[units[-1]]
             if len(end) == 2:  # dyhat/dz, then dE/dyhat
                 nodes.append(_a(L, units[-1], L))
