@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from matplotlib import patheffects
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.text import Text
@@ -82,6 +81,12 @@ class NetworkDiagram:
     @property
     def figure(self) -> Any:
         return self.ax.figure
+
+    def __repr__(self) -> str:
+        return (
+            f"NetworkDiagram({len(self.neurons)} neurons, {len(self.edges)} edges, "
+            f"{len(self.labels)} labels, highlighted={self.highlighted})"
+        )
 
 
 def _layers(value: Layers, valid: range, argument: str) -> set[int]:
@@ -165,7 +170,8 @@ def draw_network(
         One input sample ``(n_inputs,)`` and, for the backward pass and the loss, its
         target ``(n_outputs,)``. Needed for any numbers other than weights and biases.
     ax : Axes, optional
-        Where to draw; a new figure is made if omitted (no global matplotlib state used).
+        Where to draw; without it a new pyplot figure sized to the network is made (a
+        notebook shows it at the end of the cell).
     weights, biases : bool or collection of int
         Write each weight on its edge / each bias under its neuron, for these layers (1..L).
     net_inputs, activations, deltas, gradients : bool or collection of int
@@ -238,9 +244,10 @@ def draw_network(
     if ax is None:
         inch = 1.45 if biggest <= 3 else 1.2
         title_room = 0.35 if title else 0.0
-        fig = Figure(
-            figsize=(inch * (x_right - x_left), inch * (y_top - y_bottom) + title_room),
-            dpi=100,
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(
+            figsize=(inch * (x_right - x_left), inch * (y_top - y_bottom) + title_room), dpi=100
         )
         ax = fig.add_axes((0.0, 0.0, 1.0, 1.0 - title_room / fig.get_figheight()))
     else:

@@ -1,0 +1,325 @@
+"""Training as it happens: one iteration's picture, and an animation over iterations (ch. 5).
+
+- :func:`plot_training_state`: the model at one iteration (decision boundary, or the fit
+  for one input) beside the loss curve with that iteration marked.
+- :func:`animate_training`: the same picture over a run's snapshots, as matplotlib's
+  JavaScript animation HTML (``FuncAnimation.to_jshtml``), which plays in a static page
+  with no kernel. Frames come from the run's snapshots: nothing is retrained per frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from backprop_lab.curves import plot_loss_curve
+from backprop_lab.surfaces import (
+    class_probability,
+    draw_probability,
+    plot_decision_boundary,
+    plot_regression_fit,
+)
+from backprop_lab.validation import check_integer, check_positive_number
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from backprop_lab.network import Network
+    from backprop_lab.training import TrainingHistory
+
+__all__ = [
+    "TrainingAnimation",
+    "TrainingView",
+    "animate_training",
+    "plot_training_state",
+    "snapshot_network",
+]
+
+
+def snapshot_network(net: Network, history: TrainingHistory, iteration: int) -> Network:
+    """A copy of ``net`` with the parameters of the run's snapshot at or before ``iteration``."""
+    if not history.snapshots:
+        raise ValueError("history has no snapshots: train with snapshot_every=k")
+    snap = history.snapshot(int(iteration))
+    model = net.copy()
+    model.weights = [w.copy() for w in snap.weights]
+    model.biases = [b.copy() for b in snap.biases]
+    return model
+
+
+def _loss_text(history: TrainingHistory, iteration: int) -> str:
+    value = float(history.loss[min(iteration, len(history.loss) - 1)])
+    return f"loss {value:.4g}" if np.isfinite(value) else "loss not finite"
+
+
+class TrainingView:
+    """Two panels that follow a training run: the model and the loss curve (chapter 5).
+
+    Built once per run; :meth:`show` then moves to another iteration by replacing only what
+    changes (the decision-boundary contours or the fitted curve, the marker on the loss
+    curve, the titles), which is what makes sliders and animations fast. The parameters
+    come from the run's snapshots: nothing is retrained.
+
+    Parameters
+    ----------
+    axes : two Axes
+        Model panel and loss panel.
+    net : Network
+        A network of the trained architecture (not modified).
+    X, Y : array_like
+        The training data.
+    history : TrainingHistory
+        Trained with ``snapshot_every``.
+    target_function : callable, optional
+        For one input, the function the data came from (drawn dashed).
+    log : bool
+        Logarithmic loss axis.
+    resolution : int
+        Grid points per axis of the decision-boundary background.
+
+    Attributes
+    ----------
+    iteration : int
+        The iteration shown (that of the snapshot used).
+    model : Network
+        A network holding the parameters shown.
+    """
+
+    def __init__(
+        self,
+        axes: Sequence[Axes],
+        net: Network,
+        X: Any,
+        Y: Any,
+        history: TrainingHistory,
+        *,
+        target_function: Callable[[np.ndarray], np.ndarray] | None = None,
+        log: bool = True,
+        resolution: int = 60,
+    ) -> None:
+        if not history.snapshots:
+            raise ValueError("history has no snapshots: train with snapshot_every=k")
+        self.model_ax, self.loss_ax = axes
+        self.net, self.history = net, history
+        self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        self.regression = net.layer_sizes[0] == 1
+        self.resolution = resolution
+        self._contours: list[Any] = []
+        self.iteration = -1
+        self.model = snapshot_network(net, history, history.iterations_run)
+        if self.regression:
+            plot_regression_fit(
+                self.model, self.X, self.Y, ax=self.model_ax, target_function=target_function
+            )
+            self._fit_line = self.model_ax.get_lines()[-1]
+            self._fit_limits = self.model_ax.get_ylim()
+        else:
+            plot_decision_boundary(
+                self.model, self.X, self.Y, ax=self.model_ax, resolution=resolution
+            )
+            self._contours = [c for c in self.model_ax.collections if hasattr(c, "levels")]
+            (x0, x1), (y0, y1) = self.model_ax.get_xlim(), self.model_ax.get_ylim()
+            self._grid = np.meshgrid(
+                np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
+            )
+        plot_loss_curve(history, ax=self.loss_ax, log=log)
+        (self._marker,) = self.loss_ax.plot([], [], "o", color="#e08214", markersize=8, zorder=5)
+        self._title = self.model_ax.set_title("", fontsize=10)
+        self._loss_title = self.loss_ax.set_title("", fontsize=10)
+
+    def show(self, iteration: int) -> None:
+        """Show the snapshot at or before ``iteration``."""
+        snap = self.history.snapshot(int(iteration))
+        self.model.weights = [w.copy() for w in snap.weights]
+        self.model.biases = [b.copy() for b in snap.biases]
+        if self.regression:
+            grid = self._fit_line.get_xdata()
+            with np.errstate(all="ignore"):
+                out = np.asarray(self.model.forward(grid[:, None]), dtype=np.float64)[:, 0]
+            low, high = self._fit_limits
+            self._fit_line.set_ydata(np.clip(np.nan_to_num(out, nan=0.0), low, high))
+        else:
+            for artist in self._contours:
+                artist.remove()
+            gx, gy = self._grid
+            p = class_probability(self.model, np.column_stack([gx.ravel(), gy.ravel()]))
+            self._contours = draw_probability(self.model_ax, gx, gy, p.reshape(gx.shape))
+        value = float(self.history.loss[min(snap.iteration, len(self.history.loss) - 1)])
+        if np.isfinite(value):
+            self._marker.set_data([snap.iteration], [value])
+        else:
+            self._marker.set_data([], [])
+        self._title.set_text(f"iteration {snap.iteration}")
+        self._loss_title.set_text(_loss_text(self.history, snap.iteration))
+        self.iteration = snap.iteration
+
+
+def plot_training_state(
+    net: Network,
+    X: Any,
+    Y: Any,
+    history: TrainingHistory,
+    iteration: int | None = None,
+    *,
+    axes: Sequence[Axes] | None = None,
+    target_function: Callable[[np.ndarray], np.ndarray] | None = None,
+    log: bool = True,
+    resolution: int = 60,
+) -> TrainingView:
+    """The model at one iteration of a run beside the loss curve (chapter 5).
+
+    The parameters come from the run's snapshot at or before ``iteration`` (train with
+    ``snapshot_every``); nothing is retrained. Two inputs give a decision boundary, one
+    input a regression fit.
+
+    Parameters
+    ----------
+    net : Network
+        A network of the trained architecture; it is not modified.
+    X, Y : array_like
+        The training data.
+    history : TrainingHistory
+    iteration : int, optional
+        Default: the last iteration run.
+    axes : two Axes, optional
+        Model panel and loss panel; a new 1 x 2 figure if omitted.
+    target_function : callable, optional
+        For one input: the function the data were drawn around, drawn dashed.
+    log : bool
+        Logarithmic loss axis.
+    resolution : int
+        Grid points per axis of the decision-boundary background.
+
+    Returns
+    -------
+    TrainingView
+        Its ``model_ax`` and ``loss_ax`` hold the panels; ``show(t)`` moves to iteration t.
+    """
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+    view = TrainingView(
+        axes, net, X, Y, history, target_function=target_function, log=log, resolution=resolution
+    )
+    view.show(history.iterations_run if iteration is None else iteration)
+    return view
+
+
+@dataclass
+class TrainingAnimation:
+    """A training animation as self-contained HTML (chapter 5).
+
+    Displays itself in a notebook (``_repr_html_``) and plays in a static page: the frames
+    are PNG images inside the HTML, driven by matplotlib's small JavaScript player.
+
+    Attributes
+    ----------
+    html : str
+        The output of ``FuncAnimation.to_jshtml()``.
+    iterations : list of int
+        The iteration each frame shows.
+    """
+
+    html: str
+    iterations: list[int]
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.iterations)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+    def save(self, path: str | Path) -> Path:
+        """Write the animation to an HTML file."""
+        path = Path(path)
+        path.write_text(self.html, encoding="utf-8")
+        return path
+
+    def __repr__(self) -> str:
+        return f"TrainingAnimation({self.n_frames} frames, iterations {self.iterations[:3]}...)"
+
+
+def frame_iterations(history: TrainingHistory, max_frames: int) -> list[int]:
+    """At most ``max_frames`` snapshot iterations, evenly spread, first and last included."""
+    available = [s.iteration for s in history.snapshots]
+    if len(available) <= max_frames:
+        return available
+    picks = np.unique(np.round(np.linspace(0, len(available) - 1, max_frames)).astype(int))
+    return [available[k] for k in picks]
+
+
+def animate_training(
+    net: Network,
+    X: Any,
+    Y: Any,
+    history: TrainingHistory,
+    *,
+    max_frames: int = 30,
+    dpi: float = 60,
+    interval: float = 200,
+    figsize: tuple[float, float] = (9.0, 3.6),
+    target_function: Callable[[np.ndarray], np.ndarray] | None = None,
+    resolution: int = 50,
+) -> TrainingAnimation:
+    """An animation of a training run: the model and the loss, frame by frame (chapter 5).
+
+    Parameters
+    ----------
+    net : Network
+        A network of the trained architecture (not modified).
+    X, Y : array_like
+        The training data.
+    history : TrainingHistory
+        A run trained with ``snapshot_every``; each frame shows one snapshot.
+    max_frames : int
+        At most this many frames (spread evenly over the snapshots), which bounds the size
+        of the HTML (each frame is a PNG at ``dpi``).
+    dpi : float
+        Resolution of the frames.
+    interval : float
+        Milliseconds between frames.
+    figsize : (float, float)
+    target_function : callable, optional
+        For one input, the function the data came from.
+    resolution : int
+        Grid points per axis of the decision-boundary background.
+
+    Returns
+    -------
+    TrainingAnimation
+        Its ``html`` plays without a kernel; the figure used is discarded.
+    """
+    from matplotlib.animation import FuncAnimation
+
+    max_frames = check_integer("max_frames", max_frames, minimum=1)
+    dpi = check_positive_number("dpi", dpi)
+    if not history.snapshots:
+        raise ValueError("history has no snapshots: train with snapshot_every=k")
+    iterations = frame_iterations(history, max_frames)
+    # a figure without an Agg canvas: FuncAnimation's redraw after each frame is then a
+    # no-op and only the saved PNG is rendered (half the work)
+    fig = Figure(figsize=figsize, dpi=dpi)
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 1.25]})
+    fig.subplots_adjust(left=0.07, right=0.97, bottom=0.15, top=0.88, wspace=0.28)
+    view = TrainingView(
+        axes, net, X, Y, history, target_function=target_function, resolution=resolution
+    )
+
+    def draw(iteration: int) -> list[Any]:
+        view.show(iteration)
+        return list(axes)
+
+    animation = FuncAnimation(fig, draw, frames=iterations, interval=interval, blit=False)
+    try:
+        html = animation.to_jshtml(default_mode="once")
+    finally:
+        animation.event_source = None
+        fig.clear()
+    return TrainingAnimation(html=html, iterations=list(iterations))

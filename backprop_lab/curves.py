@@ -1,0 +1,315 @@
+"""Curves of chapters 1 and 4: activations, loss curves, learning rates, 1-D descent.
+
+- :func:`plot_activation` (chapter 1): an activation function and its derivative.
+- :func:`plot_loss_curve` (chapter 4): the loss over iterations, divergence marked.
+- :func:`plot_learning_rates` (chapter 4): several runs on one axes, divergent ones clipped.
+- :func:`plot_descent_path` (chapter 4): 1-D gradient descent on a function.
+
+Each draws on the ``ax`` it is given (or a new figure) and changes no global matplotlib state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from backprop_lab.activations import get_activation
+from backprop_lab.figures import DIVERGED_COLOR, finite_losses, losses_of, new_axes
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+__all__ = ["plot_activation", "plot_descent_path", "plot_learning_rates", "plot_loss_curve"]
+
+
+def _diverged_at(history: Any, losses: np.ndarray) -> int | None:
+    if getattr(history, "diverged", False):
+        return getattr(history, "diverged_at", None)
+    bad = np.flatnonzero(~np.isfinite(losses))
+    return int(bad[0]) if bad.size else None
+
+
+# ------------------------------------------------------------------- activations
+
+
+def plot_activation(
+    activation: str = "sigmoid",
+    *,
+    ax: Axes | None = None,
+    z_range: tuple[float, float] = (-6.0, 6.0),
+    derivative: bool = True,
+    n_points: int = 401,
+) -> Axes:
+    """An activation function :math:`f(z)` and its derivative :math:`f'(z)` (chapter 1).
+
+    Parameters
+    ----------
+    activation : str
+        ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"identity"``.
+    ax : Axes, optional
+    z_range : (float, float)
+        The net inputs shown.
+    derivative : bool
+        Also draw :math:`f'(z)` (dashed).
+
+    Returns
+    -------
+    Axes
+        With the line ``f(z)`` (label ``"f(z)"``) and, if asked, ``"f'(z)"``.
+    """
+    act = get_activation(activation)
+    low, high = (float(v) for v in z_range)
+    if not (np.isfinite(low) and np.isfinite(high) and low < high):
+        raise ValueError(f"z_range must be two finite numbers, low < high; got {z_range!r}")
+    ax = new_axes(ax)
+    z = np.linspace(low, high, n_points)
+    ax.plot(z, act.function(z), color="#2166ac", linewidth=2.2, label="f(z)")
+    if derivative:
+        ax.plot(z, act.derivative(z), color="#e08214", linewidth=1.8, linestyle="--", label="f'(z)")
+    ax.axhline(0.0, color="0.6", linewidth=0.8, zorder=0)
+    ax.axvline(0.0, color="0.6", linewidth=0.8, zorder=0)
+    ax.set_xlabel("net input $z$")
+    ax.set_title(f"{activation}: $f(z) = {act.symbol}$, $f'(z) = {act.derivative_symbol}$")
+    ax.legend(loc="upper left", frameon=False)
+    return ax
+
+
+# ------------------------------------------------------------------- loss curves
+
+
+def plot_loss_curve(
+    history: Any,
+    *,
+    ax: Axes | None = None,
+    log: bool = False,
+    label: str | None = None,
+    color: str | None = None,
+    mark: int | None = None,
+) -> Axes:
+    """The loss after each iteration of a training run (chapter 4).
+
+    Parameters
+    ----------
+    history : TrainingHistory or sequence of float
+        ``history.loss[t]`` is the loss after ``t`` updates.
+    ax : Axes, optional
+    log : bool
+        Logarithmic loss axis.
+    label, color : str, optional
+        Legend label and colour of the curve.
+    mark : int, optional
+        An iteration to mark with a dot (the one a slider shows).
+
+    Returns
+    -------
+    Axes
+        The curve is ``ax.lines[0]`` (finite values only); a divergence is marked with a
+        cross at the last finite loss and the text "diverged at iteration k".
+    """
+    ax = new_axes(ax)
+    losses = losses_of(history)
+    iterations, values = finite_losses(losses)
+    if log:
+        values = np.maximum(values, np.finfo(np.float64).tiny)
+    (line,) = ax.plot(iterations, values, color=color or "#2166ac", linewidth=1.8, label=label)
+    diverged_at = _diverged_at(history, losses)
+    if diverged_at is not None and values.size:
+        ax.plot(iterations[-1], values[-1], "x", color=DIVERGED_COLOR, markersize=10, mew=2.5)
+        ax.annotate(
+            f"diverged at iteration {diverged_at}",
+            (iterations[-1], values[-1]),
+            xytext=(-6, 8),
+            textcoords="offset points",
+            ha="right",
+            color=DIVERGED_COLOR,
+            fontsize=9,
+        )
+    if mark is not None and values.size:
+        index = int(np.clip(np.searchsorted(iterations, mark, side="right") - 1, 0, None))
+        ax.plot(iterations[index], values[index], "o", color=line.get_color(), markersize=7)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("loss $E$")
+    if iterations.size:
+        ax.set_xlim(0, max(1, int(iterations[-1])))
+    return ax
+
+
+def plot_learning_rates(
+    histories: Mapping[Any, Any] | Sequence[Any],
+    *,
+    ax: Axes | None = None,
+    log: bool | None = None,
+    clip: float = 3.0,
+) -> Axes:
+    """Loss curves of runs with different learning rates on one axes (chapter 4).
+
+    Diverging runs are drawn up to their last finite loss, marked with a cross and named
+    "diverged at iteration k" in the legend; the loss axis is clipped so that one run that
+    blows up does not flatten the others. Nothing non-finite is ever plotted.
+
+    Parameters
+    ----------
+    histories : mapping or sequence
+        ``{label: history}`` or a list of :class:`~backprop_lab.training.TrainingHistory`
+        (labelled by their learning rates). A history may also be a
+        :class:`~backprop_lab.descent.DescentPath` (its :math:`f(x_t)`) or an array.
+    log : bool, optional
+        Logarithmic loss axis; by default when every loss shown is positive.
+    clip : float
+        The top of the loss axis is ``clip`` times the largest starting loss (or the
+        largest loss of a non-diverging run, if smaller).
+
+    Returns
+    -------
+    Axes
+        One line per run, in order (``ax.lines``), each with its legend label.
+    """
+    if isinstance(histories, Mapping):
+        items = list(histories.items())
+    elif isinstance(histories, Sequence) and not isinstance(histories, str):
+        items = [(None, h) for h in histories]
+    else:
+        raise TypeError(
+            "histories must be a dict {label: history} or a list of histories; "
+            f"got {type(histories).__name__}"
+        )
+    if not items:
+        raise ValueError("histories must hold at least one run; got none")
+    ax = new_axes(ax)
+    runs = []
+    for label, history in items:
+        losses = losses_of(history)
+        iterations, values = finite_losses(losses)
+        if label is None:
+            rate = getattr(history, "learning_rate", None)
+            label = f"η = {rate:g}" if rate is not None else f"run {len(runs) + 1}"
+        diverged_at = _diverged_at(history, losses)
+        runs.append((str(label), iterations, values, diverged_at))
+    shown = np.concatenate([v for _, _, v, _ in runs if v.size] or [np.ones(1)])
+    if log is None:
+        log = bool(np.all(shown > 0))
+    starts = [v[0] for _, _, v, _ in runs if v.size]
+    calm = [v for _, _, v, d in runs if v.size and d is None]
+    top = clip * max(abs(s) for s in starts) if starts else 1.0
+    if calm:
+        top = min(top, 1.05 * max(float(np.max(v)) for v in calm)) if not log else top
+    colors = [f"C{k % 10}" for k in range(len(runs))]
+    for (label, iterations, values, diverged_at), color in zip(runs, colors):
+        if diverged_at is not None:
+            label = f"{label} (diverged at iteration {diverged_at})"
+        above = np.flatnonzero(values > top)
+        if diverged_at is not None and above.size:
+            # a run that blows up is drawn until it leaves the picture, then marked there
+            iterations, values = iterations[: above[0] + 1], values[: above[0] + 1]
+        clipped = np.minimum(values, top)
+        (line,) = ax.plot(iterations, clipped, color=color, linewidth=1.8, label=label)
+        if diverged_at is not None and values.size:
+            ax.plot(iterations[-1], clipped[-1], "x", color=color, markersize=10, mew=2.5)
+        elif above.size:
+            line.set_linestyle(":")
+    if log:
+        ax.set_yscale("log")
+        bottom = max(float(np.min(shown)), np.finfo(np.float64).tiny) / 2
+        ax.set_ylim(bottom, top * 1.5)
+    else:
+        low = min(0.0, float(np.min(shown)))
+        ax.set_ylim(low, top if top > low else low + 1.0)
+    ax.set_xlabel("iteration")
+    ax.set_ylabel("loss $E$")
+    ax.legend(frameon=False, fontsize=8)
+    return ax
+
+
+# ----------------------------------------------------------------- 1-D descent
+
+
+def plot_descent_path(
+    function: Any,
+    path: Any,
+    *,
+    ax: Axes | None = None,
+    domain: tuple[float, float] | None = None,
+    max_arrows: int = 60,
+) -> Axes:
+    """Gradient descent on a function of one number: the curve and the steps (chapter 4).
+
+    Parameters
+    ----------
+    function : Function1D or callable
+        The function :math:`f` (a :class:`~backprop_lab.descent.Function1D` or any
+        vectorised callable).
+    path : DescentPath
+        From :func:`~backprop_lab.descent.gradient_descent_1d`: positions ``path.x`` and
+        values ``path.fx``, all finite.
+    ax : Axes, optional
+    domain : (float, float), optional
+        The x-range shown; by default the function's ``domain`` widened to the path, at most
+        three times its width (steps beyond are drawn at the edge and marked).
+    max_arrows : int
+        Draw at most this many steps (the first ones).
+
+    Returns
+    -------
+    Axes
+        ``ax.lines[0]`` is the curve, ``ax.lines[1]`` the visited points.
+    """
+    f = getattr(function, "f", function)
+    if not callable(f):
+        raise TypeError(f"function must be a Function1D or a callable; got {function!r}")
+    xs = np.asarray(path.x, dtype=np.float64)
+    fx = np.asarray(path.fx, dtype=np.float64)
+    base = domain or getattr(function, "domain", None)
+    if base is None:
+        base = (float(np.min(xs)) - 1.0, float(np.max(xs)) + 1.0)
+    low, high = float(base[0]), float(base[1])
+    if domain is None:
+        width = high - low
+        low = max(min(low, float(np.min(xs)) - 0.1 * width), low - width)
+        high = min(max(high, float(np.max(xs)) + 0.1 * width), high + width)
+    ax = new_axes(ax)
+    grid = np.linspace(low, high, 400)
+    with np.errstate(all="ignore"):
+        curve = np.asarray(f(grid), dtype=np.float64)
+    ok = np.isfinite(curve)
+    ax.plot(grid[ok], curve[ok], color="0.25", linewidth=2.0, label="$f(x)$")
+    y_low, y_high = float(np.min(curve[ok])), float(np.max(curve[ok]))
+    span = y_high - y_low or 1.0
+    # draw the path up to the first point that leaves the picture
+    outside = np.flatnonzero((xs < low) | (xs > high))
+    last = int(outside[0]) - 1 if outside.size else len(xs) - 1
+    shown_x, shown_f = xs[: last + 1], fx[: last + 1]
+    ax.plot(shown_x, shown_f, "o", color="#e08214", markersize=5, zorder=4, label="$x_t$")
+    for t in range(min(last, max_arrows)):
+        ax.annotate(
+            "",
+            xy=(shown_x[t + 1], shown_f[t + 1]),
+            xytext=(shown_x[t], shown_f[t]),
+            arrowprops={"arrowstyle": "->", "color": "#e08214", "lw": 1.2, "alpha": 0.8},
+        )
+    ax.plot(shown_x[0], shown_f[0], "o", color="#1b7837", markersize=9, zorder=5, label="start")
+    notes = []
+    if outside.size:
+        notes.append(f"step {last + 1} leaves the picture (x = {xs[last + 1]:.3g})")
+    if getattr(path, "diverged", False):
+        notes.append(f"diverged at step {path.diverged_at}")
+    if notes:
+        ax.text(
+            0.5,
+            0.97,
+            "\n".join(notes),
+            transform=ax.transAxes,
+            ha="center",
+            va="top",
+            color=DIVERGED_COLOR,
+            fontsize=9,
+        )
+    ax.set_xlim(low, high)
+    ax.set_ylim(y_low - 0.08 * span, y_high + 0.12 * span)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("$f(x)$")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    return ax
