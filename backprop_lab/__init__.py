@@ -9,8 +9,11 @@ Everything a chapter computes, plots or lets the reader move lives here:
 - data sets, plots and interactive explorers.
 """
 
+from backprop_lab import datasets, descent, efficiency, illustrations, plotting
 from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
+from backprop_lab.chain_rule import ChainRule, chain_rule
 from backprop_lab.exercises import Exercise, Feedback
+from backprop_lab.gradcheck import GradientCheck, check_gradients
 from backprop_lab.losses import LOSSES, Loss, get_loss
 from backprop_lab.network import Network
 from backprop_lab.parameters import ParameterRef, parameter_names, parse_parameter
@@ -24,18 +27,27 @@ __all__ = [
     "LOSSES",
     "Activation",
     "BackwardTrace",
+    "ChainRule",
     "Exercise",
     "Feedback",
     "ForwardTrace",
+    "GradientCheck",
     "Gradients",
     "Loss",
     "Network",
     "ParameterRef",
     "Snapshot",
     "TrainingHistory",
+    "chain_rule",
+    "check_gradients",
+    "datasets",
+    "descent",
+    "efficiency",
     "get_activation",
     "get_loss",
+    "illustrations",
     "parameter_names",
     "parse_parameter",
+    "plotting",
     "train",
 ]
