@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import backprop_lab as bl
-import backprop_lab.datasets
 from backprop_lab import illustrations as il
 
 finite = st.floats(min_value=-3, max_value=3, allow_nan=False)
