@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from backprop_lab.curves import plot_loss_curve
+from backprop_lab.curves import loss_ceiling, plot_loss_curve
 from backprop_lab.surfaces import (
     class_probability,
     draw_probability,
@@ -105,7 +105,7 @@ class TrainingView:
         if not history.snapshots:
             raise ValueError("history has no snapshots: train with snapshot_every=k")
         self.model_ax, self.loss_ax = axes
-        self.net, self.history = net, history
+        self.net = net
         self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
         self.regression = net.layer_sizes[0] == 1
         self.resolution = resolution
@@ -127,10 +127,28 @@ class TrainingView:
             self._grid = np.meshgrid(
                 np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
             )
-        plot_loss_curve(history, ax=self.loss_ax, log=log)
-        (self._marker,) = self.loss_ax.plot([], [], "o", color="#e08214", markersize=8, zorder=5)
+        self.log = log
+        self._marker = None
+        self.set_history(history)
         self._title = self.model_ax.set_title("", fontsize=10)
         self._loss_title = self.loss_ax.set_title("", fontsize=10)
+
+    def set_history(self, history: TrainingHistory, net: Network | None = None) -> None:
+        """Follow another run on the same data (a new learning rate, seed or network):
+        the loss curve is replaced in place; call :meth:`show` next."""
+        if not history.snapshots:
+            raise ValueError("history has no snapshots: train with snapshot_every=k")
+        if net is not None:
+            self.net = net
+        self.model = snapshot_network(self.net, history, history.iterations_run)
+        self.history = history
+        ax = self.loss_ax
+        for artist in [*ax.lines, *ax.texts]:
+            artist.remove()
+        plot_loss_curve(history, ax=ax, log=self.log)
+        ax.relim()
+        ax.autoscale_view(scalex=False)
+        (self._marker,) = ax.plot([], [], "o", color="#e08214", markersize=8, zorder=5)
 
     def show(self, iteration: int) -> None:
         """Show the snapshot at or before ``iteration``."""
@@ -151,6 +169,7 @@ class TrainingView:
             self._contours = draw_probability(self.model_ax, gx, gy, p.reshape(gx.shape))
         value = float(self.history.loss[min(snap.iteration, len(self.history.loss) - 1)])
         if np.isfinite(value):
+            value = min(value, loss_ceiling(self.history.loss))
             self._marker.set_data([snap.iteration], [value])
         else:
             self._marker.set_data([], [])

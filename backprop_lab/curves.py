@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
 from backprop_lab.activations import get_activation
 from backprop_lab.figures import DIVERGED_COLOR, finite_losses, losses_of, new_axes
@@ -21,7 +22,16 @@ from backprop_lab.figures import DIVERGED_COLOR, finite_losses, losses_of, new_a
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-__all__ = ["plot_activation", "plot_descent_path", "plot_learning_rates", "plot_loss_curve"]
+_CEILING = 1e4
+"""A loss curve is cut where the loss exceeds this many times its starting value."""
+
+__all__ = [
+    "loss_ceiling",
+    "plot_activation",
+    "plot_descent_path",
+    "plot_learning_rates",
+    "plot_loss_curve",
+]
 
 
 def _diverged_at(history: Any, losses: np.ndarray) -> int | None:
@@ -111,18 +121,27 @@ def plot_loss_curve(
     ax = new_axes(ax)
     losses = losses_of(history)
     iterations, values = finite_losses(losses)
+    tiny = np.finfo(np.float64).tiny
+    ceiling = loss_ceiling(values)
+    above = np.flatnonzero(values > ceiling)
+    if above.size:  # a blow-up is drawn until it leaves the picture
+        iterations, values = iterations[: above[0] + 1], np.minimum(values[: above[0] + 1], ceiling)
     if log:
-        values = np.maximum(values, np.finfo(np.float64).tiny)
+        values = np.maximum(values, tiny)
     (line,) = ax.plot(iterations, values, color=color or "#2166ac", linewidth=1.8, label=label)
     diverged_at = _diverged_at(history, losses)
-    if diverged_at is not None and values.size:
+    if (diverged_at is not None or above.size) and values.size:
+        on_right = iterations[-1] > 0.5 * max(1, losses.size - 1)
         ax.plot(iterations[-1], values[-1], "x", color=DIVERGED_COLOR, markersize=10, mew=2.5)
         ax.annotate(
-            f"diverged at iteration {diverged_at}",
+            f"diverged at iteration {diverged_at}"
+            if diverged_at is not None
+            else f"loss above {_CEILING:g} × its start",
             (iterations[-1], values[-1]),
-            xytext=(-6, 8),
+            xytext=(-8, -4) if on_right else (8, -4),
             textcoords="offset points",
-            ha="right",
+            ha="right" if on_right else "left",
+            va="top",
             color=DIVERGED_COLOR,
             fontsize=9,
         )
@@ -131,11 +150,25 @@ def plot_loss_curve(
         ax.plot(iterations[index], values[index], "o", color=line.get_color(), markersize=7)
     if log:
         ax.set_yscale("log")
+        decades = np.log10(values.max() / values.min()) if values.size else 0.0
+        subs = (1.0, 2.0, 5.0) if decades <= 2 else (1.0,)
+        ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=subs))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel("iteration")
     ax.set_ylabel("loss $E$")
     if iterations.size:
-        ax.set_xlim(0, max(1, int(iterations[-1])))
+        ax.set_xlim(0, max(1, int(losses.size - 1)))
     return ax
+
+
+def loss_ceiling(values: np.ndarray) -> float:
+    """The highest loss a curve shows: :data:`_CEILING` times its first finite value."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = values[np.isfinite(values)]
+    if not finite.size:
+        return np.inf
+    return _CEILING * max(abs(float(finite[0])), 1e-12)
 
 
 def plot_learning_rates(

@@ -109,6 +109,50 @@ def _layers(value: Layers, valid: range, argument: str) -> set[int]:
     return layers
 
 
+def _neurons(value: Any, sizes: list[int]) -> set[tuple[int, int]]:
+    """``deltas=``: True/False, layer numbers, or ``(layer, j)`` pairs -> set of neurons."""
+    if isinstance(value, bool | np.bool_):
+        value = range(1, len(sizes)) if value else ()
+    if isinstance(value, str) or not isinstance(value, Collection):
+        raise TypeError(
+            "deltas must be True, False or a collection of layer numbers or (layer, j) pairs; "
+            f"got {value!r}"
+        )
+    neurons = set()
+    for item in value:
+        if isinstance(item, tuple) and len(item) == 2:
+            layer, j = item
+            if not (1 <= layer < len(sizes) and 0 <= j < sizes[layer]):
+                raise ValueError(f"deltas names neuron {item!r}, which this network lacks")
+            neurons.add((int(layer), int(j)))
+        else:
+            (layer,) = _layers([item], range(1, len(sizes)), "deltas")
+            neurons.update((layer, j) for j in range(sizes[layer]))
+    return neurons
+
+
+def _parameters(value: Any, sizes: list[int]) -> set[str]:
+    """``gradients=``: True/False, layer numbers or parameter names -> set of names."""
+    if isinstance(value, bool | np.bool_):
+        value = range(1, len(sizes)) if value else ()
+    if isinstance(value, str) or not isinstance(value, Collection):
+        raise TypeError(
+            "gradients must be True, False or a collection of layer numbers or parameter "
+            f"names; got {value!r}"
+        )
+    names = set()
+    for item in value:
+        if isinstance(item, str):
+            names.add(parse_parameter(item, sizes).name)
+            continue
+        (layer,) = _layers([item], range(1, len(sizes)), "gradients")
+        names.update(
+            f"W{layer}[{i},{j}]" for i in range(sizes[layer - 1]) for j in range(sizes[layer])
+        )
+        names.update(f"b{layer}[{j}]" for j in range(sizes[layer]))
+    return names
+
+
 def chain_rule_path(layer_sizes: list[int], param: str) -> tuple[list[str], set[tuple[int, int]]]:
     """Edges and neurons on the chain-rule path of ``param`` (chapter 3).
 
@@ -174,11 +218,14 @@ def draw_network(
         notebook shows it at the end of the cell).
     weights, biases : bool or collection of int
         Write each weight on its edge / each bias under its neuron, for these layers (1..L).
-    net_inputs, activations, deltas, gradients : bool or collection of int
-        Write :math:`z^{(l)}_j` and :math:`a^{(l)}_j` above each neuron (activations may
-        include layer 0, the inputs), :math:`\\delta^{(l)}_j` under it, and the gradients
-        :math:`\\partial E/\\partial w` on the edges (and :math:`\\partial E/\\partial b`
-        under the neuron) for these layers.
+    net_inputs, activations : bool or collection of int
+        Write :math:`z^{(l)}_j` and :math:`a^{(l)}_j` above each neuron of these layers
+        (activations may include layer 0, the inputs).
+    deltas : bool, or collection of layer numbers or ``(layer, j)`` pairs
+        Write :math:`\\delta^{(l)}_j` under these neurons (all of a layer for a number).
+    gradients : bool, or collection of layer numbers or parameter names
+        Write :math:`\\partial E/\\partial w` on these edges and
+        :math:`\\partial E/\\partial b` under the neurons (all of a layer for a number).
     loss : bool
         Write the loss :math:`E` next to the outputs (needs ``y``).
     highlight : str, optional
@@ -199,8 +246,8 @@ def draw_network(
     show_b = _layers(biases, weight_layers, "biases")
     show_z = _layers(net_inputs, weight_layers, "net_inputs")
     show_a = _layers(activations, range(0, n_layers + 1), "activations")
-    show_d = _layers(deltas, weight_layers, "deltas")
-    show_g = _layers(gradients, weight_layers, "gradients")
+    show_d = _neurons(deltas, sizes)
+    show_g = _parameters(gradients, sizes)
     needs_x = bool(show_z or show_a or show_d or show_g or loss)
     needs_y = bool(show_d or show_g or loss)
     trace = backward = None
@@ -392,7 +439,7 @@ def _draw_edges(
     net: Network,
     backward: Any,
     show_w: set[int],
-    show_g: set[int],
+    show_g: set[str],
     path_edges: list[str],
     highlight: str | None,
     digits: int,
@@ -433,7 +480,7 @@ def _draw_edges(
             parts = []
             if layer in show_w:
                 parts.append(f"$w$={_fmt(value, digits)}")
-            if layer in show_g and backward is not None:
+            if name in show_g and backward is not None:
                 grad = backward.gradients.weights[layer - 1][i, j]
                 parts.append(f"$\\partial E/\\partial w$={_fmt(grad, digits)}")
             if parts:
@@ -459,7 +506,7 @@ def _draw_neurons(
     net: Network,
     trace: Any,
     backward: Any,
-    shown: tuple[set[int], ...],
+    shown: tuple[set[Any], ...],
     path_neurons: set[tuple[int, int]],
     radius: float,
     digits: int,
@@ -495,9 +542,9 @@ def _draw_neurons(
             above.append(f"{symbol}={_fmt(trace.activations[layer][0, j], digits)}")
         if layer in show_b:
             below.append(f"$b$={_fmt(net.biases[layer - 1][j], digits)}")
-        if layer in show_d and backward is not None:
+        if (layer, j) in show_d and backward is not None:
             below.append(f"$\\delta$={_fmt(backward.deltas[layer - 1][0, j], digits)}")
-        if layer in show_g and backward is not None:
+        if f"b{layer}[{j}]" in show_g and backward is not None:
             grad = backward.gradients.biases[layer - 1][j]
             below.append(f"$\\partial E/\\partial b$={_fmt(grad, digits)}")
         if above:

@@ -30,7 +30,7 @@ __all__ = [
     "png_bytes",
 ]
 
-CLASS_COLORS = ("#d6604d", "#4393c3")
+CLASS_COLORS = ("#ca0020", "#0571b0")
 """Colours of class 0 and class 1 (red and blue, matching the ``RdBu`` background)."""
 DIVERGED_COLOR = "#b2182b"
 

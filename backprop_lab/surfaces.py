@@ -67,7 +67,7 @@ def _labels(Y: np.ndarray) -> np.ndarray:
 
 def draw_probability(ax: Axes, gx: np.ndarray, gy: np.ndarray, p: np.ndarray) -> list[Any]:
     """Filled contours of a class-1 probability on a grid, and its 0.5 line if it crosses."""
-    drawn = [ax.contourf(gx, gy, p, levels=_PROBABILITY_LEVELS, cmap="RdBu", alpha=0.75)]
+    drawn = [ax.contourf(gx, gy, p, levels=_PROBABILITY_LEVELS, cmap="RdBu", alpha=0.6)]
     if p.min() < 0.5 < p.max():
         drawn.append(ax.contour(gx, gy, p, levels=[0.5], colors="black", linewidths=1.5))
     return drawn
@@ -108,7 +108,7 @@ def plot_decision_boundary(
     if data:
         labels = _labels(Y)
         colors = np.array(CLASS_COLORS)[labels]
-        ax.scatter(X[:, 0], X[:, 1], c=colors, s=18, edgecolors="black", linewidths=0.5)
+        ax.scatter(X[:, 0], X[:, 1], c=colors, s=18, edgecolors="white", linewidths=0.6)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_xlabel("$x_0$")

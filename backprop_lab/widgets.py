@@ -1,0 +1,564 @@
+"""The book's interactive explorers (chapters 1 to 5), built on ipywidgets.
+
+===============================  ==========================================  =========
+explorer                         what the reader moves                       chapter
+===============================  ==========================================  =========
+:class:`NeuronExplorer`          one neuron's weights, bias, activation      1
+:class:`ForwardStepper`          a forward pass, layer by layer              2
+:class:`BackpropStepper`         the chain rule for one parameter, factor    3
+                                 by factor
+:class:`GradientDescentExplorer` learning rate, steps, start, function       4
+:class:`TrainingExplorer`        data set, hidden layers, activation,        5
+                                 learning rate, iterations, seed, reset
+===============================  ==========================================  =========
+
+Every explorer builds with no arguments, exposes its controls in ``controls`` (a dict keyed
+by parameter name), owns a ``figure`` redrawn in place and shown as a PNG ``image`` (so its
+view renders in a static page), has a ``status`` line and an ``update()`` method, and
+displays itself (``display(explorer)`` or a bare ``explorer`` at the end of a cell). The
+controls only change values; the work is done by the package's tested functions. Nothing a
+reader does raises: problems become a status message.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+
+from backprop_lab import datasets
+from backprop_lab.activations import HIDDEN_ACTIVATIONS, get_activation
+from backprop_lab.animation import TrainingView
+from backprop_lab.curves import plot_descent_path, plot_loss_curve
+from backprop_lab.descent import FUNCTIONS, get_function
+from backprop_lab.explorer import Explorer
+from backprop_lab.network import Network
+from backprop_lab.steppers import BackpropStepper, ForwardStepper
+from backprop_lab.validation import check_choice, check_integer, check_positive_number
+
+__all__ = [
+    "BackpropStepper",
+    "Explorer",
+    "ForwardStepper",
+    "GradientDescentExplorer",
+    "NeuronExplorer",
+    "TrainingExplorer",
+    "parse_hidden_layers",
+]
+
+
+def _number(argument: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+        raise TypeError(f"{argument} must be a number; got {value!r} ({type(value).__name__})")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{argument} must be a finite number; got {value}")
+    return value
+
+
+def _slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> Any:
+    value = float(np.clip(value, low, high))
+    return widgets.FloatSlider(
+        value=value, min=low, max=high, step=step, description=name, readout_format=".2f"
+    )
+
+
+# ------------------------------------------------------------------------ neuron
+
+
+class NeuronExplorer(Explorer):
+    """One neuron with two inputs: :math:`a = f(w_1 x_1 + w_2 x_2 + b)` (chapter 1).
+
+    Left, the activation curve :math:`f(z)` with the neuron's current net input marked;
+    right, the neuron's output over the input plane, with the line where :math:`z = 0` and
+    the chosen input marked.
+
+    Parameters
+    ----------
+    w1, w2 : float
+        The weights (sliders from -5 to 5).
+    b : float
+        The bias (-5 to 5).
+    activation : str
+        ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"identity"``.
+    x1, x2 : float
+        The inputs (-3 to 3).
+
+    Attributes
+    ----------
+    controls : dict
+        ``"w1"``, ``"w2"``, ``"b"``, ``"activation"``, ``"x1"``, ``"x2"``.
+    z, a : float
+        The current net input and output.
+    """
+
+    figsize = (8.6, 3.5)
+    dpi = 80
+
+    def __init__(
+        self,
+        w1: float = 1.0,
+        w2: float = -1.0,
+        b: float = 0.5,
+        activation: str = "sigmoid",
+        x1: float = 1.0,
+        x2: float = 0.5,
+    ) -> None:
+        super().__init__()
+        check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+        values = {
+            "w1": _number("w1", w1),
+            "w2": _number("w2", w2),
+            "b": _number("b", b),
+            "x1": _number("x1", x1),
+            "x2": _number("x2", x2),
+        }
+        for name in ("w1", "w2", "b"):
+            self.controls[name] = _slider(name, values[name], -5.0, 5.0)
+        self.controls["activation"] = widgets.Dropdown(
+            options=list(HIDDEN_ACTIVATIONS), value=activation, description="activation"
+        )
+        for name in ("x1", "x2"):
+            self.controls[name] = _slider(name, values[name], -3.0, 3.0)
+        self.z = self.a = 0.0
+        self._setup_axes()
+        c = self.controls
+        self._assemble([[c["w1"], c["w2"], c["b"]], [c["activation"], c["x1"], c["x2"]]])
+
+    def _setup_axes(self) -> None:
+        fig = self.figure
+        self.curve_ax, self.plane_ax = fig.subplots(1, 2)
+        fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
+        ax = self.curve_ax
+        (self._curve,) = ax.plot([], [], color="#2166ac", linewidth=2.2, label="$f(z)$")
+        (self._guide,) = ax.plot([], [], ":", color="0.4", linewidth=1.0)
+        (self._point,) = ax.plot([], [], "o", color="#e08214", markersize=9, zorder=5)
+        ax.axhline(0.0, color="0.7", linewidth=0.8, zorder=0)
+        ax.axvline(0.0, color="0.7", linewidth=0.8, zorder=0)
+        ax.set_xlabel("net input $z$")
+        ax.set_ylabel("output $a = f(z)$")
+        grid = np.linspace(-3.0, 3.0, 41)
+        self._grid = np.meshgrid(grid, grid)
+        self._plane: list[Any] = []
+        ax = self.plane_ax
+        (self._input,) = ax.plot([], [], "o", color="white", mec="black", markersize=9, zorder=5)
+        ax.set_xlim(-3, 3)
+        ax.set_ylim(-3, 3)
+        ax.set_xlabel("$x_1$")
+        ax.set_ylabel("$x_2$")
+        ax.set_title("output $a$ over the inputs", fontsize=10)
+
+    def _render(self) -> tuple[str, str]:
+        v = {name: c.value for name, c in self.controls.items()}
+        act = get_activation(v["activation"])
+        z = v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"]
+        a = float(act.function(np.array(z)))
+        self.z, self.a = z, a
+        reach = max(6.0, 1.15 * abs(z))
+        zs = np.linspace(-reach, reach, 301)
+        fz = act.function(zs)
+        self._curve.set_data(zs, fz)
+        self._point.set_data([z], [a])
+        self._guide.set_data([z, z, -reach], [0.0, a, a])
+        low, high = float(fz.min()), float(fz.max())
+        pad = 0.08 * (high - low or 1.0)
+        self.curve_ax.set_xlim(-reach, reach)
+        self.curve_ax.set_ylim(min(low, 0.0) - pad, high + pad)
+        self.curve_ax.set_title(f"{act.name}: $a = {act.symbol}$", fontsize=10)
+        for artist in self._plane:
+            artist.remove()
+        gx, gy = self._grid
+        gz = v["w1"] * gx + v["w2"] * gy + v["b"]
+        ga = act.function(gz)
+        levels = np.linspace(float(ga.min()), float(ga.max()) + 1e-9, 12)
+        self._plane = [self.plane_ax.contourf(gx, gy, ga, levels=levels, cmap="RdBu")]
+        if gz.min() < 0.0 < gz.max():
+            self._plane.append(
+                self.plane_ax.contour(gx, gy, gz, levels=[0.0], colors="black", linewidths=1.5)
+            )
+        self._input.set_data([v["x1"]], [v["x2"]])
+
+        def p(name: str) -> str:
+            text = f"{v[name]:.2f}"
+            return f"({text})" if text.startswith("-") else text
+
+        message = (
+            f"z = w1·x1 + w2·x2 + b = {p('w1')}·{p('x1')} + {p('w2')}·{p('x2')} + {p('b')} "
+            f"= {z:.4g};  a = {act.name}(z) = {a:.4g}"
+        )
+        return message, "ok"
+
+
+# ----------------------------------------------------------------- 1-D descent
+
+
+class GradientDescentExplorer(Explorer):
+    """Gradient descent on a function of one number, and its learning rate (chapter 4).
+
+    Left, the function with the visited points; right, :math:`f(x_t)` against the step.
+    The status names the regime: too small, good, oscillating or diverging
+    (:attr:`backprop_lab.descent.DescentPath.regime`).
+
+    Parameters
+    ----------
+    learning_rate : float
+        :math:`\\eta`, slider from 0.001 to about 3 (log scale).
+    steps : int
+        Number of steps, 0 to 100.
+    function : str
+        ``"quadratic"`` (:math:`x^2`) or ``"double_well"`` (:math:`x^4 - 3x^2 + x`).
+    start : float, optional
+        Starting point; default the function's suggested start.
+
+    Attributes
+    ----------
+    controls : dict
+        ``"learning_rate"``, ``"steps"``, ``"function"``, ``"start"``.
+    path : DescentPath
+        The current run.
+    """
+
+    figsize = (8.6, 3.4)
+    dpi = 80
+
+    def __init__(
+        self,
+        learning_rate: float = 0.1,
+        steps: int = 20,
+        function: str = "quadratic",
+        start: float | None = None,
+    ) -> None:
+        super().__init__()
+        learning_rate = check_positive_number("learning_rate", learning_rate)
+        steps = check_integer("steps", steps, minimum=0)
+        fn = get_function(function)
+        low, high = fn.domain
+        start = fn.start if start is None else _number("start", start)
+        self.controls["learning_rate"] = widgets.FloatLogSlider(
+            value=learning_rate,
+            base=10,
+            min=-3,
+            max=0.5,
+            step=0.01,
+            description="learning rate",
+            readout_format=".3g",
+        )
+        self.controls["steps"] = widgets.IntSlider(
+            value=min(steps, 100), min=0, max=100, description="steps"
+        )
+        self.controls["function"] = widgets.Dropdown(
+            options=list(FUNCTIONS), value=fn.name, description="function"
+        )
+        self.controls["start"] = _slider("start", start, low, high, 0.05)
+        self.path = None
+        self.path_ax, self.value_ax = self.figure.subplots(1, 2)
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
+        c = self.controls
+        self._assemble([[c["function"], c["learning_rate"]], [c["steps"], c["start"]]])
+
+    def _changed(self, name: str) -> None:
+        if name != "function":
+            return
+        fn = get_function(self.controls["function"].value)
+        start = self.controls["start"]
+        self._holding = True
+        try:
+            low, high = fn.domain
+            start.min, start.max = min(low, start.min), max(high, start.max)
+            start.value = fn.start
+            start.min, start.max = low, high
+        finally:
+            self._holding = False
+
+    def _render(self) -> tuple[str, str]:
+        v = {name: c.value for name, c in self.controls.items()}
+        fn = get_function(v["function"])
+        self.path = path = fn.descend(v["learning_rate"], int(v["steps"]), v["start"])
+        for ax in (self.path_ax, self.value_ax):
+            ax.clear()
+        plot_descent_path(fn, path, ax=self.path_ax)
+        self.path_ax.set_title(
+            f"$f(x) = {fn.latex}$, $\\eta = {path.learning_rate:.3g}$", fontsize=10
+        )
+        plot_loss_curve(path.fx, ax=self.value_ax, color="#e08214")
+        self.value_ax.plot(np.arange(len(path.fx)), path.fx, "o", color="#e08214", markersize=3)
+        self.value_ax.set_xlabel("step $t$")
+        self.value_ax.set_ylabel("$f(x_t)$")
+        self.value_ax.set_xlim(0, max(1, path.steps_requested))
+        self.value_ax.set_title(f"regime: {path.regime}", fontsize=10)
+        return path.message, "warning" if path.regime == "diverging" else "ok"
+
+
+# -------------------------------------------------------------------- training
+
+
+def parse_hidden_layers(value: Any) -> tuple[int, ...]:
+    """Hidden layer sizes from ``"16,16"``, ``"8"``, ``(16, 16)`` or ``8`` (chapter 5).
+
+    An empty string means no hidden layer. Each size must be 1 to 128, at most 5 layers.
+    """
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+        sizes = []
+        for part in parts:
+            if not part.isdigit():
+                raise ValueError(
+                    "hidden_layers must be whole numbers separated by commas, e.g. '16,16'; "
+                    f"got {value!r}"
+                )
+            sizes.append(int(part))
+    elif isinstance(value, int | np.integer) and not isinstance(value, bool):
+        sizes = [int(value)]
+    elif isinstance(value, Sequence):
+        sizes = [check_integer("hidden_layers", v, minimum=1) for v in value]
+    else:
+        raise TypeError(
+            f"hidden_layers must be a string like '16,16' or a tuple like (16, 16); got {value!r}"
+        )
+    if len(sizes) > 5 or any(not 1 <= s <= 128 for s in sizes):
+        raise ValueError(
+            f"hidden_layers must hold at most 5 sizes, each from 1 to 128; got {tuple(sizes)}"
+        )
+    return tuple(sizes)
+
+
+def _layers_text(sizes: tuple[int, ...]) -> str:
+    return ",".join(str(s) for s in sizes)
+
+
+class TrainingExplorer(Explorer):
+    """Train a network on non-linear data and watch it learn (chapter 5).
+
+    Left, the decision boundary (or the fitted curve for ``regression_1d``) at the chosen
+    iteration; right, the loss curve. Each setting trains once, to the iterations slider's
+    maximum, keeping snapshots; moving the iterations slider only shows another snapshot.
+
+    Parameters
+    ----------
+    dataset : str
+        ``"two_moons"``, ``"circles"``, ``"spirals"``, ``"xor"`` or ``"regression_1d"``.
+    hidden_layers : tuple of int or str
+        Hidden layer sizes, e.g. ``(8,)`` or ``"16,16"``.
+    activation : str
+        Hidden activation: ``"tanh"``, ``"relu"``, ``"sigmoid"`` or ``"identity"``.
+    learning_rate : float
+        Slider from 0.001 to 10 (log scale).
+    iterations : int
+        The iteration shown (slider from 0 to ``max_iterations``).
+    seed : int
+        Seed of the initial weights (0 to 20).
+    max_iterations : int
+        How far each setting trains (the iterations slider's maximum).
+
+    Attributes
+    ----------
+    controls : dict
+        ``"dataset"``, ``"hidden_layers"``, ``"activation"``, ``"learning_rate"``,
+        ``"iterations"``, ``"seed"``, ``"reset"`` (a Button).
+    data : Dataset
+    initial_network : Network
+        The network before training (from ``seed``).
+    history : TrainingHistory
+        The run for the current setting, with snapshots.
+    network : Network
+        The network at the iteration shown.
+
+    Notes
+    -----
+    Classification uses a sigmoid output with binary cross-entropy, regression an identity
+    output with the squared error. The reset button starts the run again from the same
+    initial weights and shows iteration 0.
+    """
+
+    figsize = (8.6, 3.4)
+    dpi = 72
+    _cache_size = 12
+
+    def __init__(
+        self,
+        dataset: str = "two_moons",
+        hidden_layers: Any = (8,),
+        activation: str = "tanh",
+        learning_rate: float = 0.3,
+        iterations: int = 500,
+        seed: int = 0,
+        *,
+        max_iterations: int = 1000,
+    ) -> None:
+        super().__init__()
+        check_choice("dataset", dataset, datasets.NAMES)
+        sizes = parse_hidden_layers(hidden_layers)
+        check_choice("activation", activation, HIDDEN_ACTIVATIONS)
+        learning_rate = check_positive_number("learning_rate", learning_rate)
+        max_iterations = check_integer("max_iterations", max_iterations, minimum=10)
+        iterations = check_integer("iterations", iterations, minimum=0)
+        seed = check_integer("seed", seed, minimum=0)
+        self.snapshot_every = max(1, max_iterations // 100)
+        max_iterations = self.snapshot_every * int(np.ceil(max_iterations / self.snapshot_every))
+        self.max_iterations = max_iterations
+        c = self.controls
+        c["dataset"] = widgets.Dropdown(
+            options=list(datasets.NAMES), value=dataset, description="data set"
+        )
+        c["hidden_layers"] = widgets.Text(
+            value=_layers_text(sizes),
+            description="hidden layers",
+            placeholder="e.g. 16,16",
+            continuous_update=False,
+        )
+        c["activation"] = widgets.Dropdown(
+            options=list(HIDDEN_ACTIVATIONS), value=activation, description="activation"
+        )
+        c["learning_rate"] = widgets.FloatLogSlider(
+            value=float(np.clip(learning_rate, 1e-3, 10.0)),
+            base=10,
+            min=-3,
+            max=1,
+            step=0.05,
+            description="learning rate",
+            readout_format=".3g",
+            continuous_update=False,
+        )
+        c["iterations"] = widgets.IntSlider(
+            value=min(iterations, max_iterations),
+            min=0,
+            max=max_iterations,
+            step=self.snapshot_every,
+            description="iterations",
+        )
+        c["seed"] = widgets.IntSlider(
+            value=min(seed, 20),
+            min=0,
+            max=max(20, seed),
+            description="seed",
+            continuous_update=False,
+        )
+        c["reset"] = widgets.Button(description="reset", icon="refresh", tooltip="train again")
+        c["reset"].on_click(lambda _: self.reset())
+        self._runs: OrderedDict[tuple, tuple[Network, Any]] = OrderedDict()
+        self._view_key: tuple | None = None
+        self.view: TrainingView | None = None
+        self.data = self.history = self.initial_network = self.network = None
+        self.model_ax, self.loss_ax = self.figure.subplots(
+            1, 2, gridspec_kw={"width_ratios": [1, 1.3]}
+        )
+        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
+        self._assemble(
+            [
+                [c["dataset"], c["hidden_layers"], c["activation"]],
+                [c["learning_rate"], c["iterations"]],
+                [c["seed"], c["reset"]],
+            ]
+        )
+
+    # ..................................................................... training
+
+    def _setting(self) -> tuple:
+        c = self.controls
+        return (
+            c["dataset"].value,
+            parse_hidden_layers(c["hidden_layers"].value),
+            c["activation"].value,
+            float(c["learning_rate"].value),
+            int(c["seed"].value),
+        )
+
+    def _run(self, setting: tuple) -> tuple[Network, Any]:
+        """The initial network and the training history of a setting (trained once)."""
+        if setting in self._runs:
+            self._runs.move_to_end(setting)
+            return self._runs[setting]
+        name, hidden, activation, learning_rate, seed = setting
+        data = self._dataset(name)
+        classify = data.task == "classification"
+        net = Network(
+            [data.n_inputs, *hidden, data.Y.shape[1]],
+            activation=activation,
+            output_activation="sigmoid" if classify else "identity",
+            loss="binary_cross_entropy" if classify else "squared_error",
+            seed=seed,
+        )
+        history = net.copy().train(
+            data.X,
+            data.Y,
+            learning_rate=learning_rate,
+            iterations=self.max_iterations,
+            snapshot_every=self.snapshot_every,
+        )
+        self._runs[setting] = (net, history)
+        while len(self._runs) > self._cache_size:
+            self._runs.popitem(last=False)
+        return net, history
+
+    def _dataset(self, name: str) -> Any:
+        if self.data is None or self.data.name != name:
+            return datasets.load(name)
+        return self.data
+
+    def reset(self) -> None:
+        """Train the current setting again from its initial weights and show iteration 0."""
+        try:
+            self._runs.pop(self._setting(), None)
+        except (TypeError, ValueError):
+            pass
+        with self.hold():
+            self.controls["iterations"].value = 0
+
+    # ..................................................................... drawing
+
+    def _render(self) -> tuple[str, str]:
+        try:
+            setting = self._setting()
+        except (TypeError, ValueError) as error:
+            return f"{error}. The picture still shows the last valid setting.", "error"
+        net, history = self._run(setting)
+        data = self._dataset(setting[0])
+        view_key = (data.name, len(net.layer_sizes))
+        if self.view is None or self._view_key is None or self._view_key[0] != data.name:
+            for ax in (self.model_ax, self.loss_ax):
+                ax.clear()
+            self.view = TrainingView(
+                (self.model_ax, self.loss_ax),
+                net,
+                data.X,
+                data.Y,
+                history,
+                target_function=data.target_function,
+                resolution=50,
+            )
+        else:
+            self.view.set_history(history, net)
+        self._view_key = view_key
+        self.data, self.initial_network, self.history = data, net, history
+        self.view.show(int(self.controls["iterations"].value))
+        self.network = self.view.model
+        return self._message()
+
+    def _message(self) -> tuple[str, str]:
+        history, shown = self.history, self.view.iteration
+        loss = float(history.loss[min(shown, len(history.loss) - 1)])
+        parts = [f"Iteration {shown}: loss {loss:.4g}" if np.isfinite(loss) else ""]
+        if self.data.task == "classification":
+            parts[0] += f", accuracy {self.network.accuracy(self.data.X, self.data.Y):.1%}"
+        parts[0] += "."
+        level = "ok"
+        if history.diverged:
+            level = "warning"
+            parts.append(
+                f"Diverged at iteration {history.diverged_at}: the loss became NaN or infinite, "
+                "so training stopped there. Try a smaller learning rate."
+            )
+        elif history.final_loss > 1.05 * history.initial_loss:
+            level = "warning"
+            parts.append(
+                f"The loss rose from {history.initial_loss:.4g} to {history.final_loss:.4g}: "
+                "the learning rate is too large."
+            )
+        else:
+            parts.append(
+                f"After {history.iterations_run} iterations the loss is {history.final_loss:.4g}."
+            )
+        return " ".join(p for p in parts if p), level
