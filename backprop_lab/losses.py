@@ -65,6 +65,10 @@ def _binary_cross_entropy_delta(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> 
     return sigmoid(z) - y
 
 
+def _binary_cross_entropy_delta_from_output(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return a - y
+
+
 def _log_softmax(z: np.ndarray) -> np.ndarray:
     shifted = z - np.max(z, axis=-1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
@@ -81,6 +85,10 @@ def _cross_entropy_grad(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarr
 
 def _cross_entropy_delta(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
     return softmax(z) * np.sum(y, axis=-1, keepdims=True) - y
+
+
+def _cross_entropy_delta_from_output(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return a * np.sum(y, axis=-1, keepdims=True) - y
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,10 @@ class Loss:
     output_delta : callable or None
         For the log-losses, the stable fused output delta
         :math:`\\partial E_s / \\partial z_k = \\hat y_k - y_k`.
+    delta_from_output : callable or None
+        The same fused delta from the output ``a`` alone, ``delta_from_output(a, y)``:
+        the same numbers as ``output_delta(z, a, y)`` when ``a`` is the required output
+        activation of ``z`` (which the network guarantees), without recomputing it.
     """
 
     name: str
@@ -114,6 +126,7 @@ class Loss:
     gradient_symbol: str
     requires_output: str | None = None
     output_delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray] | None = None
+    delta_from_output: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
 
     def value(self, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> float:
         """The loss averaged over samples, as a Python float."""
@@ -140,6 +153,7 @@ LOSSES: dict[str, Loss] = {
         r"\frac{\hat y_k - y_k}{\hat y_k(1-\hat y_k)}",
         requires_output="sigmoid",
         output_delta=_binary_cross_entropy_delta,
+        delta_from_output=_binary_cross_entropy_delta_from_output,
     ),
     "cross_entropy": Loss(
         "cross_entropy",
@@ -149,6 +163,7 @@ LOSSES: dict[str, Loss] = {
         r"-\frac{y_k}{\hat y_k}",
         requires_output="softmax",
         output_delta=_cross_entropy_delta,
+        delta_from_output=_cross_entropy_delta_from_output,
     ),
 }
 

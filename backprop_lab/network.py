@@ -52,6 +52,20 @@ def _shown(value: Any) -> str:
     return (text[:57] + "...") if len(text) > 60 else text
 
 
+def _hidden_delta(activation: Any, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
+    """``activation.backward(z, a, grad_a)`` for an element-wise activation, computed in
+    ``grad_a``'s own memory (the backward pass owns it), with the same numbers."""
+    if activation.name == "relu":
+        # f'(z) is 1 where a > 0, else 0: multiplying by the mask is multiplying by 1.0/0.0
+        return np.multiply(grad_a, a > 0, out=grad_a)
+    if activation.name == "identity":
+        return grad_a
+    if activation.derivative_from_output is not None:
+        grad_a *= activation.derivative_from_output(a)
+        return grad_a
+    return activation.backward(z, a, grad_a)
+
+
 def _check_layer_sizes(layer_sizes: Any) -> list[int]:
     if isinstance(layer_sizes, str | bytes) or not isinstance(layer_sizes, Sequence):
         raise TypeError(
@@ -315,20 +329,28 @@ class Network:
 
     def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Forward pass on checked inputs; returns the lists ``z^(1..L)`` and ``a^(0..L)``."""
+        with np.errstate(over="ignore", invalid="ignore"):
+            return self._forward_unguarded(X)
+
+    def _forward_unguarded(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:meth:`_forward` without its floating-point error guard (the caller holds one)."""
         zs, activations = [], [X]
         a = X
         last = self.n_layers - 1
-        with np.errstate(over="ignore", invalid="ignore"):
-            for layer, (w, b) in enumerate(zip(self.weights, self.biases)):
-                z = a @ w
-                z += b
-                a = (self._output if layer == last else self._hidden).function(z)
-                zs.append(z)
-                activations.append(a)
+        hidden, output = self._hidden.function, self._output.function
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w
+            z += b
+            a = output(z) if layer == last else hidden(z)
+            zs.append(z)
+            activations.append(a)
         return zs, activations
 
     def _output_delta(self, z: np.ndarray, a: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """:math:`\\delta^{(L)} = \\partial E_s/\\partial z^{(L)}` for every sample."""
+        if self._loss.delta_from_output is not None:
+            # a = f(z) was computed by the very function the fused delta would apply to z
+            return self._loss.delta_from_output(a, Y)
         if self._loss.output_delta is not None:
             return self._loss.output_delta(z, a, Y)
         return self._output.backward(z, a, self._loss.output_gradient(z, a, Y))
@@ -346,30 +368,41 @@ class Network:
         samples once, so every later product already carries the mean; the deltas are then
         not returned.
         """
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._backward_unguarded(zs, activations, Y, keep_deltas)
+
+    def _backward_unguarded(
+        self,
+        zs: list[np.ndarray],
+        activations: list[np.ndarray],
+        Y: np.ndarray,
+        keep_deltas: bool = False,
+    ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
+        """:meth:`_backward` without its floating-point error guard (the caller holds one)."""
         n = Y.shape[0]
         grad_w: list[np.ndarray] = [None] * self.n_layers  # type: ignore[list-item]
         grad_b: list[np.ndarray] = [None] * self.n_layers  # type: ignore[list-item]
         deltas: list[np.ndarray] = [None] * self.n_layers  # type: ignore[list-item]
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            delta = self._output_delta(zs[-1], activations[-1], Y)
-            scale = self.dtype(1.0 / n)
+        delta = self._output_delta(zs[-1], activations[-1], Y)
+        scale = self.dtype(1.0 / n)
+        if keep_deltas:
+            post = scale
+        else:
+            delta = delta * scale
+            post = None
+        hidden = self._hidden
+        for layer in range(self.n_layers - 1, -1, -1):
             if keep_deltas:
-                post = scale
-            else:
-                delta = delta * scale
-                post = None
-            for layer in range(self.n_layers - 1, -1, -1):
-                if keep_deltas:
-                    deltas[layer] = delta
-                gw = activations[layer].T @ delta
-                gb = delta.sum(axis=0)
-                if post is not None:
-                    gw *= post
-                    gb *= post
-                grad_w[layer], grad_b[layer] = gw, gb
-                if layer:
-                    grad_a = delta @ self.weights[layer].T
-                    delta = self._hidden.backward(zs[layer - 1], activations[layer], grad_a)
+                deltas[layer] = delta
+            gw = activations[layer].T @ delta
+            gb = delta.sum(axis=0)
+            if post is not None:
+                gw *= post
+                gb *= post
+            grad_w[layer], grad_b[layer] = gw, gb
+            if layer:
+                grad_a = delta @ self.weights[layer].T  # a fresh array: scaled in place
+                delta = _hidden_delta(hidden, zs[layer - 1], activations[layer], grad_a)
         return grad_w, grad_b, deltas
 
     def forward(self, X: Any) -> np.ndarray:

@@ -11,6 +11,7 @@ and leaves the network at its last finite parameters.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +115,39 @@ class TrainingHistory:
         return f"TrainingHistory({self.message})"
 
 
+class _Buffers:
+    """Parameter arrays for :func:`train`: the current set, the one before it, and a spare.
+
+    :meth:`step` writes :math:`p - \\eta g` into arrays owned by the training run and
+    keeps the set it came from for :meth:`restore`; it never writes into the arrays it
+    was created with (the network's parameters before training).
+    """
+
+    def __init__(self) -> None:
+        self.previous: list[np.ndarray] | None = None
+        self.previous_owned = False
+        self.current_owned = False
+
+    def step(
+        self, current: list[np.ndarray], grads: list[np.ndarray], eta: np.floating
+    ) -> list[np.ndarray]:
+        if self.previous is not None and self.previous_owned:
+            out = self.previous  # two updates back: free to overwrite
+        else:
+            out = [np.empty_like(p) for p in current]
+        for p, g, o in zip(current, grads, out):
+            np.multiply(g, eta, out=g)  # the gradients are the run's own fresh arrays
+            np.subtract(p, g, out=o)  # the same numbers as p - eta * g
+        self.previous, self.previous_owned = current, self.current_owned
+        self.current_owned = True
+        return out
+
+    def restore(self) -> list[np.ndarray]:
+        """The set before the last :meth:`step`."""
+        assert self.previous is not None
+        return self.previous
+
+
 def _snapshot(net: Network, iteration: int) -> Snapshot:
     return Snapshot(iteration, [w.copy() for w in net.weights], [b.copy() for b in net.biases])
 
@@ -175,14 +209,23 @@ def train(
     cursor = n
     losses = np.empty(iterations + 1, dtype=np.float64)
     snapshots = [_snapshot(net, 0)] if snapshot_every else []
-    previous: tuple[list[np.ndarray], list[np.ndarray]] | None = None
     diverged_at = None
-    loss_fn = net.loss_function
+    per_sample = net.loss_function.per_sample
+    forward, backward = net._forward_unguarded, net._backward_unguarded
+    if batch_size is not None:  # every batch is gathered into the same two arrays
+        x_batch = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+        y_batch = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+    # Each update writes new parameter arrays, so the previous ones stay intact and can
+    # be restored if the next loss is not finite. Two sets of arrays of our own take
+    # turns (the set from two updates back is overwritten); the arrays the network had
+    # before training are never written to, since a reader may still hold them.
+    weights, biases = _Buffers(), _Buffers()
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         t = 0
         while True:
-            if batch_size is None:
+            if batch_size is None or t == iterations:
+                # full batch, or the last entry of a mini-batch run: the loss on all data
                 xb, yb = X, Y
             else:
                 if cursor + batch_size > n:
@@ -190,25 +233,25 @@ def train(
                     cursor = 0
                 index = order[cursor : cursor + batch_size]
                 cursor += batch_size
-                xb, yb = X[index], Y[index]
-            zs, activations = net._forward(xb)
-            loss = loss_fn.value(zs[-1], activations[-1], yb)
-            if t == iterations and batch_size is not None:
-                loss = net.loss(X, Y)
-            if not np.isfinite(loss):
+                xb = np.take(X, index, axis=0, out=x_batch)
+                yb = np.take(Y, index, axis=0, out=y_batch)
+            zs, activations = forward(xb)
+            loss = float(np.mean(per_sample(zs[-1], activations[-1], yb)))
+            if not math.isfinite(loss):
                 diverged_at = t
-                if previous is not None:
-                    net.weights, net.biases = previous
+                if t > 0:
+                    net.weights = weights.restore()
+                    if update_biases:
+                        net.biases = biases.restore()
                     t -= 1
                 break
             losses[t] = loss
             if t == iterations:
                 break
-            grad_w, grad_b, _ = net._backward(zs, activations, yb)
-            previous = (net.weights, net.biases)
-            net.weights = [w - step * g for w, g in zip(net.weights, grad_w)]
+            grad_w, grad_b, _ = backward(zs, activations, yb)
+            net.weights = weights.step(net.weights, grad_w, step)
             if update_biases:
-                net.biases = [b - step * g for b, g in zip(net.biases, grad_b)]
+                net.biases = biases.step(net.biases, grad_b, step)
             t += 1
             if snapshot_every and t % snapshot_every == 0 and t != iterations:
                 snapshots.append(_snapshot(net, t))

@@ -296,3 +296,18 @@ def test_mini_batch_divergence_whose_kept_parameters_overflow_on_all_the_data():
     assert np.all(np.isfinite(history.loss[:-1]))
     assert history.final_loss == np.inf
     assert "overflows" in history.message and "loss inf" not in history.message
+
+
+def test_training_never_writes_into_arrays_a_reader_holds():
+    """Training reuses its own buffers, but never the arrays the network had before."""
+    data = datasets.two_moons(n_samples=60, seed=3)
+    net = _moons_net()
+    held = list(net.weights) + list(net.biases)
+    copies = [p.copy() for p in held]
+    net.train(data.X, data.Y, iterations=9, batch_size=16)
+    after_first = list(net.weights) + list(net.biases)
+    after_copies = [p.copy() for p in after_first]
+    net.train(data.X, data.Y, iterations=9)
+    _assert_same_bits(held, copies)
+    _assert_same_bits(after_first, after_copies)
+    assert not np.array_equal(net.weights[0], after_first[0])
