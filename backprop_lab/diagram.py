@@ -41,6 +41,8 @@ NEGATIVE_COLOR = "#b2182b"
 HIGHLIGHT_COLOR = "#f4a582"
 _DELTA_COLOR = "#762a83"
 _GAP_X = 2.1
+_FONTSIZE = 8.5  # points, at the natural scale of _INCH inches per unit
+_INCH = 1.45
 _GRAD_COLOR = "#1b7837"
 _LABEL_BOX = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
 
@@ -199,7 +201,7 @@ def draw_network(
     loss: bool = False,
     highlight: str | None = None,
     digits: int = 4,
-    fontsize: float = 8.5,
+    fontsize: float | None = None,
     title: str | None = None,
 ) -> NetworkDiagram:
     """Draw ``net`` as circles and edges, optionally with its forward and backward pass.
@@ -232,7 +234,9 @@ def draw_network(
         A parameter name such as ``"W1[0,0]"``: highlight its chain-rule path.
     digits : int
         Significant digits of the numbers.
-    fontsize : float
+    fontsize : float, optional
+        Size of the numbers in points; by default 8.5 at the picture's natural size
+        (about 1.45 inches between neurons), scaled down with smaller axes (not below 7).
     title : str, optional
 
     Returns
@@ -277,7 +281,7 @@ def draw_network(
         for j in range(n):
             positions[(layer, j)] = (_GAP_X * layer, ((n - 1) / 2 - j) * spacing)
     top = (biggest - 1) / 2 * spacing
-    line_height = 0.16 * fontsize / 8.5
+    line_height = 0.16 * (fontsize or _FONTSIZE) / _FONTSIZE
     lines_above = lines_below = 0
     if trace is not None:
         lines_above = bool(show_z) + bool(show_a)
@@ -289,7 +293,7 @@ def draw_network(
     x_left = -0.75 if x is None or 0 in show_a else -1.0
     x_right = _GAP_X * n_layers + (1.2 if backward is not None else 0.85)
     if ax is None:
-        inch = 1.45 if biggest <= 3 else 1.2
+        inch = _INCH if biggest <= 3 else 1.2
         title_room = 0.35 if title else 0.0
         import matplotlib.pyplot as plt
 
@@ -304,6 +308,8 @@ def draw_network(
             box.width * width_in / (x_right - x_left), box.height * height_in / (y_top - y_bottom)
         )
     diagram = NetworkDiagram(ax=ax, positions=positions)
+    if fontsize is None:  # scale the text with the picture, within readable bounds
+        fontsize = float(np.clip(_FONTSIZE * inch / _INCH, 7.0, _FONTSIZE))
     layout = _Layout(inch=inch, fontsize=fontsize)
     _draw_neurons(
         diagram,
