@@ -16,14 +16,23 @@ whose error shrinks like :math:`\\varepsilon^2`, by the relative error
 
 Two refinements keep honest gradients from being called wrong:
 
-- floating-point noise: :math:`E` itself carries a rounding error of about
-  :math:`u |E|` (:math:`u` the machine epsilon), which the difference quotient divides by
-  :math:`\\varepsilon`. When :math:`|a - n|` is below ``NOISE_FACTOR`` :math:`u \\max|E| /
-  \\varepsilon` the two agree as well as arithmetic can tell, and the verdict is correct;
-- ReLU kinks: :math:`\\max(0, z)` has no derivative at :math:`z = 0`. If the
-  :math:`+\\varepsilon` and :math:`-\\varepsilon` evaluations put some ReLU unit's net input on
-  different sides of 0 (for any sample), the difference quotient straddles the kink and
-  means nothing; the verdict is **kink**, which does not fail the check.
+- the finite difference's own error. Rounding: :math:`E` is computed with an error of about
+  :math:`u M` (:math:`u` the machine epsilon, :math:`M` the size of the numbers :math:`E` is
+  made of: :math:`|E|` itself and, inside the loss, the outputs, targets, logits and the
+  terms of the output's net input, see :func:`loss_magnitude`), which the quotient divides
+  by :math:`\\varepsilon`. Truncation: the quotient's error grows like
+  :math:`\\varepsilon^2`, so a second quotient :math:`n_2` with step :math:`2\\varepsilon`
+  estimates it as :math:`|n_2 - n| / 3`. When :math:`|a - n|` is below
+  ``NOISE_FACTOR`` :math:`u M / \\varepsilon` plus ``TRUNCATION_FACTOR`` times that estimate,
+  the two agree as well as the finite difference can tell (tiny gradients, a network at a
+  minimum of the loss): the verdict is correct, with a note saying so;
+- ReLU kinks: :math:`\\max(0, z)` has no derivative at :math:`z = 0`. If the evaluations at
+  :math:`\\theta \\pm \\varepsilon` and :math:`\\theta \\pm 2\\varepsilon` do not all put a
+  ReLU unit's net input on the same side of 0 (for any sample), the difference quotient
+  straddles the kink and means nothing; the verdict is **kink**, which does not fail the
+  check.
+
+Only **wrong** fails a check: ``passed`` is True when no parameter is wrong.
 """
 
 from __future__ import annotations
@@ -41,11 +50,13 @@ from backprop_lab.validation import check_positive_number
 __all__ = [
     "CORRECT_BELOW",
     "NOISE_FACTOR",
+    "TRUNCATION_FACTOR",
     "VERDICTS",
     "WRONG_ABOVE",
     "GradientCheck",
     "GradientRow",
     "check_gradients",
+    "loss_magnitude",
 ]
 
 CORRECT_BELOW = 1e-7
@@ -53,7 +64,9 @@ CORRECT_BELOW = 1e-7
 WRONG_ABOVE = 1e-4
 """Relative errors above this are wrong; between the two thresholds, suspicious."""
 NOISE_FACTOR = 16.0
-"""Differences below ``NOISE_FACTOR * machine_epsilon * max|E| / epsilon`` are rounding noise."""
+"""Differences below ``NOISE_FACTOR * machine_epsilon * M / epsilon`` are rounding noise."""
+TRUNCATION_FACTOR = 2.0
+"""Differences below this many times the estimated truncation error are also within error."""
 VERDICTS = ("correct", "suspicious", "wrong", "kink")
 """Every verdict, in the order the summary counts them."""
 
@@ -84,6 +97,8 @@ class GradientRow:
         ``"correct"``, ``"suspicious"``, ``"wrong"`` or ``"kink"``.
     note : str
         Why, when the verdict is not read off the relative error alone.
+    tolerance : float
+        The estimated error of ``numeric`` itself: rounding noise plus truncation error.
     """
 
     name: str
@@ -92,31 +107,87 @@ class GradientRow:
     relative_error: float
     verdict: str
     note: str = ""
+    tolerance: float = 0.0
+
+
+def loss_magnitude(
+    loss: str,
+    z: np.ndarray,
+    a: np.ndarray,
+    y: np.ndarray,
+    z_size: np.ndarray | None = None,
+) -> float:
+    """The size of the numbers a loss is computed from, averaged over samples (chapter 3).
+
+    Rounding makes the computed loss wrong by about machine epsilon times this, even where
+    the loss itself is tiny: a nearly perfect fit still subtracts outputs of size
+    :math:`|\\hat y|`, the log-losses take the logarithm of sums of size 1 or more, and the
+    output's net input :math:`z = \\sum_i a_i w_i + b` carries a rounding error of about
+    machine epsilon times ``z_size`` :math:`= \\sum_i |a_i w_i| + |b|`, which reaches the loss
+    multiplied by :math:`|\\hat y - y|` (every activation of the package has slope at most 1).
+    Only forward quantities are used, never the backward pass under test. A result that is
+    not finite (after an overflow) counts as 0: no excuse for any difference.
+
+    Parameters
+    ----------
+    loss : str
+        The loss name.
+    z, a, y : ndarray
+        The output layer's net input and activation, and the targets,
+        ``(n_samples, n_outputs)``.
+    z_size : ndarray, optional
+        :math:`\\sum_i |a^{(L-1)}_i w^{(L)}_{ij}| + |b^{(L)}_j|`, same shape as ``z``.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        size = _loss_terms(loss, z, a, y)
+        if size is None:
+            return 0.0
+        if z_size is not None:
+            size = size + np.abs(a - y) * z_size
+        if loss == "mse":
+            size = size * (2.0 / a.shape[-1])
+        total = float(np.mean(np.sum(size, axis=-1)))
+    return total if np.isfinite(total) else 0.0
+
+
+def _loss_terms(loss: str, z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray | None:
+    if loss in ("squared_error", "mse"):
+        return np.abs(a - y) * (np.abs(a) + np.abs(y))
+    if loss == "binary_cross_entropy":
+        return np.logaddexp(0.0, z) + np.abs(y * z)
+    if loss == "cross_entropy":
+        shifted = z - np.max(z, axis=-1, keepdims=True)
+        log_sum = np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        return np.abs(y) * (1.0 + np.abs(shifted) + log_sum)
+    return None
 
 
 def _relative_error(analytic: float, numeric: float) -> float:
     if not (np.isfinite(analytic) and np.isfinite(numeric)):
         return float("inf")
     scale = max(abs(analytic), abs(numeric))
-    return 0.0 if scale == 0.0 else abs(analytic - numeric) / scale
+    return 0.0 if scale == 0.0 else float(abs(analytic - numeric) / scale)
 
 
-def _verdict(analytic: float, numeric: float, noise: float, kinks: list[str]) -> tuple[str, str]:
+def _verdict(
+    analytic: float, numeric: float, noise: float, truncation: float, kinks: list[str]
+) -> tuple[str, str]:
     relative = _relative_error(analytic, numeric)
     if not np.isfinite(relative):
         return "wrong", "a gradient or the loss is not finite"
     if kinks:
         more = f" and {len(kinks) - 1} more" if len(kinks) > 1 else ""
         return "kink", (
-            f"ReLU {kinks[0]}{more} changes side of 0 between the +epsilon and -epsilon "
-            "evaluations: the finite difference straddles a kink"
+            f"ReLU {kinks[0]}{more} changes side of 0 within 2 epsilon of the parameter: "
+            "the finite difference straddles a kink"
         )
     if relative < CORRECT_BELOW:
         return "correct", ""
-    if abs(analytic - numeric) <= noise:
+    difference = abs(analytic - numeric)
+    if difference <= noise + TRUNCATION_FACTOR * truncation:
         return "correct", (
-            f"|analytic - numeric| = {abs(analytic - numeric):.2g} is within the rounding "
-            f"noise of the difference quotient ({noise:.2g})"
+            f"|analytic - numeric| = {difference:.2g} is within the finite difference's own "
+            f"error (rounding about {noise:.2g}, truncation about {truncation:.2g})"
         )
     if relative <= WRONG_ABOVE:
         return "suspicious", ""
@@ -177,8 +248,9 @@ class GradientCheck:
     def max_relative_error(self) -> float:
         """The largest relative error over the rows that are not ``"kink"`` (0 if none).
 
-        Rows called correct because their difference is rounding noise count too, so this
-        can exceed :data:`CORRECT_BELOW` in a passed check (tiny gradients); see their notes.
+        Rows called correct because their difference is within the finite difference's own
+        error count too, so this can exceed :data:`CORRECT_BELOW` in a passed check (tiny
+        gradients, a network at a minimum); their notes say so.
         """
         errors = [row.relative_error for row in self.rows if row.verdict != "kink"]
         return max(errors, default=0.0)
@@ -206,7 +278,9 @@ class GradientCheck:
         parts = ", ".join(f"{counts[v]} {v}" for v in VERDICTS if counts[v] or v == "wrong")
         samples = "1 sample" if self.n_samples == 1 else f"{self.n_samples} samples"
         noisy = sum(row.verdict == "correct" and bool(row.note) for row in self.rows)
-        within = f", {noisy} of them within rounding noise" if noisy else ""
+        within = (
+            f"; {noisy} of the correct only within the finite-difference error" if noisy else ""
+        )
         text = (
             f"Gradient check {status}: {len(self.rows)} parameters ({parts}{within}); "
             f"max relative error {self.max_relative_error:.2g}; "
@@ -226,8 +300,9 @@ class GradientCheck:
                 + (f"  ({row.note})" if row.note else "")
             )
         lines.append(
-            f"Verdicts: correct below {CORRECT_BELOW:g} (or within rounding noise), suspicious "
-            f"up to {WRONG_ABOVE:g}, wrong above; kink: finite differences unreliable there."
+            f"Verdicts: correct below {CORRECT_BELOW:g} (or within the finite difference's own "
+            f"error), suspicious up to {WRONG_ABOVE:g}, wrong above (fails); kink: finite "
+            "differences unreliable there."
         )
         return "\n".join(lines)
 
@@ -256,7 +331,8 @@ class GradientCheck:
             )
         legend = (
             f'<p style="font-size:smaller;margin:4px 0 0 0">correct: relative error below '
-            f"{CORRECT_BELOW:g} (or within rounding noise); suspicious: up to {WRONG_ABOVE:g}; "
+            f"{CORRECT_BELOW:g} (or within the finite difference's own error); suspicious: up "
+            f"to {WRONG_ABOVE:g}; "
             "wrong: above; kink: a ReLU input crosses 0 between the two evaluations, so the "
             "finite difference is unreliable. Only <em>wrong</em> fails the check.</p>"
         )
@@ -270,13 +346,12 @@ class GradientCheck:
         )
 
 
-def _crossings(
-    zs_plus: list[np.ndarray], zs_minus: list[np.ndarray], layers: list[int]
-) -> list[str]:
-    """ReLU units whose net input is on different sides of 0 in the two evaluations."""
+def _crossings(evaluations: list[list[np.ndarray]], layers: list[int]) -> list[str]:
+    """ReLU units whose net input is not on the same side of 0 in every evaluation."""
     found = []
     for layer in layers:
-        changed = (zs_plus[layer - 1] > 0) != (zs_minus[layer - 1] > 0)
+        signs = np.stack([zs[layer - 1] > 0 for zs in evaluations])
+        changed = signs.any(axis=0) & ~signs.all(axis=0)
         for sample, unit in zip(*np.nonzero(changed)):
             found.append(f"unit {int(unit)} of layer {layer} on sample {int(sample)}")
     return found
@@ -295,7 +370,7 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
     Parameters
     ----------
     net : Network
-        The network to check (meant for small networks: two forward passes per parameter).
+        The network to check (meant for small networks: four forward passes per parameter).
     X : array_like
         Inputs, ``(n_samples, n_inputs)`` or one sample ``(n_inputs,)``.
     Y : array_like
@@ -314,7 +389,8 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
     TypeError
         If ``net`` is not a :class:`Network` or ``epsilon`` not a number.
     ValueError
-        If ``epsilon`` is not a finite number > 0, or ``X``/``Y`` do not fit the network.
+        If ``epsilon`` is not a finite number > 0 or too small to change some parameter
+        (``|parameter| * 1e-16`` or more is needed), or ``X``/``Y`` do not fit the network.
 
     Examples
     --------
@@ -346,11 +422,40 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
 
     loss_function = work.loss_function
 
-    def evaluate() -> tuple[float, list[np.ndarray]]:
+    def evaluate() -> tuple[float, float, list[np.ndarray]]:
+        """The loss, the size of what it is made of, and every layer's net input."""
         zs, activations = work._forward(X64)
-        return loss_function.value(zs[-1], activations[-1], Y64), zs
+        loss = loss_function.value(zs[-1], activations[-1], Y64)
+        with np.errstate(over="ignore", invalid="ignore"):
+            z_size = np.abs(activations[-2]) @ np.abs(work.weights[-1]) + np.abs(work.biases[-1])
+        size = loss_magnitude(work.loss_name, zs[-1], activations[-1], Y64, z_size)
+        return loss, abs(loss) + size, zs
 
-    loss0, _ = evaluate()
+    def difference(
+        name: str, array: np.ndarray, index: tuple, step: float
+    ) -> tuple[float, list[list[np.ndarray]], float]:
+        """Central difference with ``step`` (the parameter is restored afterwards).
+
+        Returns the quotient, the net inputs of both evaluations and the larger loss size.
+        """
+        original = float(array[index])
+        plus, minus = original + step, original - step
+        if plus == minus:
+            raise ValueError(
+                f"epsilon={epsilon:g} is too small to change parameter {name} = {original:g} "
+                "in float64; pass a larger epsilon (a parameter this large usually means "
+                "training diverged)"
+            )
+        array[index] = plus
+        loss_plus, size_plus, zs_plus = evaluate()
+        array[index] = minus
+        loss_minus, size_minus, zs_minus = evaluate()
+        array[index] = original
+        # divide by the step actually taken, which may differ from 2 step in the last bits
+        numeric = (loss_plus - loss_minus) / (plus - minus)
+        return numeric, [zs_plus, zs_minus], max(size_plus, size_minus)
+
+    loss0, _, _ = evaluate()
     relu_layers = [
         layer for layer in range(1, work.n_layers + 1) if work.activation_of(layer).name == "relu"
     ]
@@ -360,22 +465,25 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
     for name in work.parameter_names():
         ref = parse_parameter(name, work.layer_sizes)
         array = (work.weights if ref.is_weight else work.biases)[ref.layer - 1]
-        original = float(array[ref.index])
-        plus, minus = original + epsilon, original - epsilon
-        array[ref.index] = plus
-        loss_plus, zs_plus = evaluate()
-        array[ref.index] = minus
-        loss_minus, zs_minus = evaluate()
-        array[ref.index] = original
-        # divide by the step actually taken: plus - minus may differ from 2 epsilon in the
-        # last bits
-        numeric = (loss_plus - loss_minus) / (plus - minus)
+        numeric, near, size = difference(name, array, ref.index, epsilon)
+        # a second, doubled step estimates the truncation error: it grows like step^2,
+        # so n(2 eps) - n(eps) is about 3 times the error of n(eps)
+        numeric_2, far, _ = difference(name, array, ref.index, 2.0 * epsilon)
+        truncation = abs(numeric_2 - numeric) / 3.0
+        noise = NOISE_FACTOR * machine_epsilon * size / epsilon
+        kinks = _crossings(near + far, [m for m in relu_layers if m >= ref.layer])
         value = float(analytic[name])
-        noise = NOISE_FACTOR * machine_epsilon * max(abs(loss_plus), abs(loss_minus)) / epsilon
-        kinks = _crossings(zs_plus, zs_minus, [m for m in relu_layers if m >= ref.layer])
-        verdict, why = _verdict(value, numeric, noise, kinks)
+        verdict, why = _verdict(value, numeric, noise, truncation, kinks)
         rows.append(
-            GradientRow(name, value, float(numeric), _relative_error(value, numeric), verdict, why)
+            GradientRow(
+                name,
+                value,
+                float(numeric),
+                _relative_error(value, numeric),
+                verdict,
+                why,
+                float(noise + TRUNCATION_FACTOR * truncation),
+            )
         )
     return GradientCheck(
         rows, epsilon, float(loss0), int(X64.shape[0]), dtype, work.layer_sizes, note
