@@ -115,37 +115,43 @@ class TrainingHistory:
         return f"TrainingHistory({self.message})"
 
 
-class _Buffers:
-    """Parameter arrays for :func:`train`: the current set, the one before it, and a spare.
+class _Batches:
+    """The mini-batches of a run: a permutation of the samples, redrawn every epoch.
 
-    :meth:`step` writes :math:`p - \\eta g` into arrays owned by the training run and
-    keeps the set it came from for :meth:`restore`; it never writes into the arrays it
-    was created with (the network's parameters before training).
+    :meth:`state` and :meth:`restore` let a run go back to a checkpoint and draw the
+    very same batches again.
     """
 
-    def __init__(self) -> None:
-        self.previous: list[np.ndarray] | None = None
-        self.previous_owned = False
-        self.current_owned = False
+    def __init__(self, n: int, batch_size: int, seed: int) -> None:
+        self.n, self.batch_size = n, batch_size
+        self.rng = np.random.default_rng(seed)
+        self.order = np.arange(n)
+        self.cursor = n
 
-    def step(
-        self, current: list[np.ndarray], grads: list[np.ndarray], eta: np.floating
-    ) -> list[np.ndarray]:
-        if self.previous is not None and self.previous_owned:
-            out = self.previous  # two updates back: free to overwrite
-        else:
-            out = [np.empty_like(p) for p in current]
-        for p, g, o in zip(current, grads, out):
-            np.multiply(g, eta, out=g)  # the gradients are the run's own fresh arrays
-            np.subtract(p, g, out=o)  # the same numbers as p - eta * g
-        self.previous, self.previous_owned = current, self.current_owned
-        self.current_owned = True
-        return out
+    def next(self) -> np.ndarray:
+        if self.cursor + self.batch_size > self.n:
+            self.order = self.rng.permutation(self.n)  # a new array: old states stay valid
+            self.cursor = 0
+        index = self.order[self.cursor : self.cursor + self.batch_size]
+        self.cursor += self.batch_size
+        return index
 
-    def restore(self) -> list[np.ndarray]:
-        """The set before the last :meth:`step`."""
-        assert self.previous is not None
-        return self.previous
+    def state(self) -> tuple[Any, np.ndarray, int]:
+        return self.rng.bit_generator.state, self.order, self.cursor
+
+    def restore(self, state: tuple[Any, np.ndarray, int]) -> None:
+        self.rng.bit_generator.state, self.order, self.cursor = state
+
+
+def _update(params: list[np.ndarray], grads: list[np.ndarray], eta: np.floating) -> None:
+    """:math:`p \\leftarrow p - \\eta g` in place (the gradients are the run's own arrays)."""
+    for p, g in zip(params, grads):
+        np.multiply(g, eta, out=g)
+        np.subtract(p, g, out=p)  # the same numbers as p - eta * g
+
+
+# Updates between checkpoints of the parameters (see train's comment on divergence)
+_CHECKPOINT_EVERY = 64
 
 
 def _snapshot(net: Network, iteration: int) -> Snapshot:
@@ -204,55 +210,75 @@ def train(
         snapshot_every = check_integer("snapshot_every", snapshot_every, minimum=1)
 
     step = net.dtype(eta)
-    rng = np.random.default_rng(seed)
-    order = np.arange(n)
-    cursor = n
     losses = np.empty(iterations + 1, dtype=np.float64)
     snapshots = [_snapshot(net, 0)] if snapshot_every else []
     diverged_at = None
     per_sample = net.loss_function.per_sample
     forward, backward = net._forward_unguarded, net._backward_unguarded
-    if batch_size is not None:  # every batch is gathered into the same two arrays
-        x_batch = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
-        y_batch = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
-    # Each update writes new parameter arrays, so the previous ones stay intact and can
-    # be restored if the next loss is not finite. Two sets of arrays of our own take
-    # turns (the set from two updates back is overwritten); the arrays the network had
-    # before training are never written to, since a reader may still hold them.
-    weights, biases = _Buffers(), _Buffers()
+    batches = _Batches(n, batch_size, seed) if batch_size is not None else None
+
+    def one_update(xb: np.ndarray, yb: np.ndarray, zs: Any = None, activations: Any = None):
+        if zs is None:
+            zs, activations = forward(xb)
+        grad_w, grad_b, _ = backward(zs, activations, yb)
+        _update(net.weights, grad_w, step)
+        if update_biases:
+            _update(net.biases, grad_b, step)
+
+    # Updates are applied in place, to the run's own copies of the parameters (the arrays
+    # the network had before training are never written to: a reader may hold them).
+    # A non-finite loss after update t means going back to the parameters after t - 1
+    # updates: the run keeps a checkpoint every _CHECKPOINT_EVERY updates (parameters and
+    # batch order) and replays the updates since then, which gives the same numbers.
+    checkpoints = [(0, net.weights, net.biases, batches.state() if batches else None)]
+    net.weights = [w.copy() for w in net.weights]
+    if update_biases:
+        net.biases = [b.copy() for b in net.biases]
 
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         t = 0
         while True:
-            if batch_size is None or t == iterations:
+            if batches is None or t == iterations:
                 # full batch, or the last entry of a mini-batch run: the loss on all data
                 xb, yb = X, Y
             else:
-                if cursor + batch_size > n:
-                    order = rng.permutation(n)
-                    cursor = 0
-                index = order[cursor : cursor + batch_size]
-                cursor += batch_size
-                xb = np.take(X, index, axis=0, out=x_batch)
-                yb = np.take(Y, index, axis=0, out=y_batch)
+                index = batches.next()
+                xb, yb = X[index], Y[index]
             zs, activations = forward(xb)
             loss = float(np.mean(per_sample(zs[-1], activations[-1], yb)))
             if not math.isfinite(loss):
                 diverged_at = t
                 if t > 0:
-                    net.weights = weights.restore()
+                    # the latest checkpoint at or before t - 1
+                    start, weights, biases, state = next(
+                        c for c in reversed(checkpoints) if c[0] <= t - 1
+                    )
+                    net.weights = [w.copy() for w in weights]
                     if update_biases:
-                        net.biases = biases.restore()
+                        net.biases = [b.copy() for b in biases]
+                    if batches is not None:
+                        batches.restore(state)
+                    for _ in range(start, t - 1):
+                        if batches is None:
+                            one_update(X, Y)
+                        else:
+                            index = batches.next()
+                            one_update(X[index], Y[index])
                     t -= 1
                 break
             losses[t] = loss
             if t == iterations:
                 break
-            grad_w, grad_b, _ = backward(zs, activations, yb)
-            net.weights = weights.step(net.weights, grad_w, step)
-            if update_biases:
-                net.biases = biases.step(net.biases, grad_b, step)
+            one_update(xb, yb, zs, activations)
             t += 1
+            if t % _CHECKPOINT_EVERY == 0:  # keep the last two: one is before t - 1
+                latest = (
+                    t,
+                    [w.copy() for w in net.weights],
+                    [b.copy() for b in net.biases],
+                    batches.state() if batches else None,
+                )
+                checkpoints = [checkpoints[-1], latest]
             if snapshot_every and t % snapshot_every == 0 and t != iterations:
                 snapshots.append(_snapshot(net, t))
 

@@ -234,7 +234,10 @@ def _diverging_problem():
     return net, X, Y
 
 
-def test_divergence_is_reported_and_the_last_finite_parameters_kept():
+@pytest.mark.parametrize("checkpoint_every", [1, 3, 4, 64])
+def test_divergence_is_reported_and_the_last_finite_parameters_kept(checkpoint_every, monkeypatch):
+    # the run goes back to a checkpoint and replays: every spacing must give the same
+    monkeypatch.setattr(bl.training, "_CHECKPOINT_EVERY", checkpoint_every)
     net, X, Y = _diverging_problem()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -260,7 +263,9 @@ def test_divergence_is_reported_and_the_last_finite_parameters_kept():
     assert not net.train(X, Y, learning_rate=1e-7, iterations=10).diverged
 
 
-def test_divergence_with_mini_batches_reports_the_full_data_loss():
+@pytest.mark.parametrize("checkpoint_every", [1, 2, 5, 64])
+def test_divergence_with_mini_batches_reports_the_full_data_loss(checkpoint_every, monkeypatch):
+    monkeypatch.setattr(bl.training, "_CHECKPOINT_EVERY", checkpoint_every)
     net, X, Y = _diverging_problem()
     X = np.repeat(X, 4, axis=0)
     Y = np.repeat(Y, 4, axis=0)
@@ -268,6 +273,11 @@ def test_divergence_with_mini_batches_reports_the_full_data_loss():
     assert history.diverged and np.all(np.isfinite(history.loss))
     assert history.final_loss == net.loss(X, Y)
     assert all(np.all(np.isfinite(p)) for p in net.weights + net.biases)
+    # the same parameters as a separate run of one update fewer (same batches)
+    separate, _, _ = _diverging_problem()
+    separate.train(X, Y, learning_rate=10000.0, iterations=history.diverged_at - 1,
+                   batch_size=5, seed=0)  # fmt: skip
+    _assert_same_bits(_params(net), _params(separate))
 
 
 def test_a_non_finite_starting_loss_is_divergence_at_zero():
