@@ -39,6 +39,7 @@ from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangl
 from matplotlib.text import Text
 
 from backprop_lab.activations import get_activation
+from backprop_lab.figures import CLASS_COLORS
 from backprop_lab.network import Network
 from backprop_lab.validation import (
     check_choice,
@@ -1133,7 +1134,9 @@ def plot_output_plane(
     :math:`w_1 x_1 + w_2 x_2 + b = 0`) and "Non-linear data" (XOR needs a hidden layer).
     The contour at ``threshold`` is the decision boundary; it is not drawn when the output
     is flat (varies by less than 0.001 over the picture), as for a neuron stuck at 0.5.
-    Outputs within [0, 1] use fixed colour levels from 0 to 1, so pictures compare.
+    Outputs within [0, 1] use fixed colour levels from 0 to 1, so pictures compare. Colours
+    follow the book's convention (:data:`backprop_lab.figures.CLASS_COLORS`): red for output
+    near 0 and class 0, blue for output near 1 and class 1.
 
     Parameters
     ----------
@@ -1166,7 +1169,7 @@ def plot_output_plane(
     out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
     in_unit_range = out.min() >= 0.0 and out.max() <= 1.0
     levels = np.linspace(0.0, 1.0, 21) if in_unit_range else 20
-    surface = ax.contourf(xx, yy, out, levels=levels, cmap="RdBu_r", alpha=0.75)
+    surface = ax.contourf(xx, yy, out, levels=levels, cmap="RdBu", alpha=0.75)
     boundary = None
     if out.min() < threshold < out.max() and out.max() - out.min() > 1e-3:
         boundary = ax.contour(xx, yy, out, levels=[threshold], colors="black", linewidths=2)
@@ -1178,7 +1181,7 @@ def plot_output_plane(
         labels = np.zeros(len(pts)) if Y is None else check_finite_array("Y", Y, np.float64).ravel()
         if labels.shape != (len(pts),):
             raise ValueError(f"Y must hold one label per point ({len(pts)}); got {labels.shape}")
-        for value, colour, marker in ((0, _BLUE, "o"), (1, "#d62728", "s")):
+        for value, colour, marker in ((0, CLASS_COLORS[0], "o"), (1, CLASS_COLORS[1], "s")):
             chosen = labels == value
             if np.any(chosen):
                 points.append(
