@@ -130,8 +130,11 @@ class TrainingView:
         self.log = log
         self._marker = None
         self.set_history(history)
-        self._title = self.model_ax.set_title("", fontsize=10)
-        self._loss_title = self.loss_ax.set_title("", fontsize=10)
+        # fixed title positions and few ticks: the redraw then lays out little text
+        self._title = self.model_ax.set_title("", fontsize=10, y=1.0)
+        self._loss_title = self.loss_ax.set_title("", fontsize=10, y=1.0)
+        self.model_ax.locator_params(nbins=5)
+        self.loss_ax.locator_params(axis="x", nbins=5)
 
     def set_history(self, history: TrainingHistory, net: Network | None = None) -> None:
         """Follow another run on the same data (a new learning rate, seed or network):

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from backprop_lab.activations import get_activation
 from backprop_lab.figures import DIVERGED_COLOR, finite_losses, losses_of, new_axes
@@ -154,7 +154,7 @@ def plot_loss_curve(
         subs = (1.0, 2.0, 5.0) if decades <= 2 else (1.0,)
         ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=subs))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
-        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.yaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("iteration")
     ax.set_ylabel("loss $E$")
     if iterations.size:
@@ -316,12 +316,23 @@ def plot_descent_path(
     last = int(outside[0]) - 1 if outside.size else len(xs) - 1
     shown_x, shown_f = xs[: last + 1], fx[: last + 1]
     ax.plot(shown_x, shown_f, "o", color="#e08214", markersize=5, zorder=4, label="$x_t$")
-    for t in range(min(last, max_arrows)):
-        ax.annotate(
-            "",
-            xy=(shown_x[t + 1], shown_f[t + 1]),
-            xytext=(shown_x[t], shown_f[t]),
-            arrowprops={"arrowstyle": "->", "color": "#e08214", "lw": 1.2, "alpha": 0.8},
+    steps = min(last, max_arrows)
+    if steps:  # one arrow per step, all in one artist
+        ax.quiver(
+            shown_x[:steps],
+            shown_f[:steps],
+            np.diff(shown_x[: steps + 1]),
+            np.diff(shown_f[: steps + 1]),
+            angles="xy",
+            scale_units="xy",
+            scale=1.0,
+            color="#e08214",
+            alpha=0.8,
+            width=0.005,
+            headwidth=5,
+            headlength=7,
+            headaxislength=6,
+            zorder=3,
         )
     ax.plot(shown_x[0], shown_f[0], "o", color="#1b7837", markersize=9, zorder=5, label="start")
     notes = []

@@ -61,7 +61,14 @@ def detached_figure(figsize: tuple[float, float], dpi: float = 100) -> Figure:
 def png_bytes(fig: Figure, dpi: float | None = None) -> bytes:
     """The figure rendered to PNG bytes (at the figure's own dpi unless ``dpi`` is given)."""
     buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi or fig.dpi, facecolor="white")
+    # light compression: a third of the encoding time for a slightly larger image
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=dpi or fig.dpi,
+        facecolor="white",
+        pil_kwargs={"compress_level": 1},
+    )
     return buffer.getvalue()
 
 

@@ -84,6 +84,7 @@ class _Stepper(Explorer):
         self.controls["next"].on_click(lambda _: self._move(+1))
         self.ax = self.figure.add_axes((0.0, 0.0, 1.0, 1.0))
         self._frame = None
+        self.diagram = None
         self._assemble(rows, extra=[self.explanation])
 
     def _move(self, delta: int) -> None:
@@ -97,10 +98,10 @@ class _Stepper(Explorer):
             draw_network(self.net, self.x, self.y, ax=self.ax, **self._full_labels())
             self._frame = (self.ax.get_xlim(), self.ax.get_ylim())
         self.ax.clear()
-        diagram = draw_network(self.net, self.x, self.y, ax=self.ax, **labels)
+        self.diagram = draw_network(self.net, self.x, self.y, ax=self.ax, **labels)
         self.ax.set_xlim(*self._frame[0])
         self.ax.set_ylim(*self._frame[1])
-        return diagram
+        return self.diagram
 
     def _full_labels(self) -> dict[str, Any]:  # pragma: no cover - overridden
         raise NotImplementedError

@@ -1,0 +1,409 @@
+"""Tests of the explorers in backprop_lab.widgets, driven headless through their controls.
+
+Every explorer builds with no arguments; every control is moved across its range and to its
+extremes; the picture (the Image widget's PNG bytes and the figure's data) follows; nothing
+raises and nothing NaN reaches the axes; the numbers in the status lines and on the diagrams
+are checked against independent computations.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from ipywidgets import Button, FloatLogSlider, HTMLMath, Image, Widget
+
+from backprop_lab import datasets, widgets
+from backprop_lab.network import Network
+
+
+def sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+def assert_clean(explorer):
+    """No NaN on any axes, no 'nan' in the status, a PNG shown."""
+    for ax in explorer.figure.axes:
+        for line in ax.get_lines():
+            assert np.all(np.isfinite(np.asarray(line.get_xdata(), dtype=float)))
+            assert np.all(np.isfinite(np.asarray(line.get_ydata(), dtype=float)))
+        for collection in ax.collections:
+            assert np.all(np.isfinite(np.asarray(collection.get_offsets(), dtype=float)))
+    assert "nan" not in explorer.status.lower().replace("nan or infinite", "")
+    assert explorer.png.startswith(b"\x89PNG")
+
+
+def sweep(control, n=5):
+    """Values across a slider's whole range, extremes included."""
+    if isinstance(control, FloatLogSlider):
+        return list(control.base ** np.linspace(control.min, control.max, n))
+    if hasattr(control, "options"):
+        return list(control.options)
+    return list(np.linspace(control.min, control.max, n).astype(type(control.value)))
+
+
+@pytest.fixture(autouse=True)
+def no_global_state():
+    before, figures = dict(matplotlib.rcParams), plt.get_fignums()
+    yield
+    assert plt.get_fignums() == figures
+    assert {k for k in before if before[k] != matplotlib.rcParams[k]} == set()
+
+
+def test_every_explorer_builds_with_no_arguments_and_displays():
+    expected = {
+        widgets.NeuronExplorer: {"w1", "w2", "b", "activation", "x1", "x2"},
+        widgets.ForwardStepper: {"step", "previous", "next"},
+        widgets.BackpropStepper: {"param", "step", "previous", "next"},
+        widgets.GradientDescentExplorer: {"learning_rate", "steps", "function", "start"},
+        widgets.TrainingExplorer: {
+            "dataset",
+            "hidden_layers",
+            "activation",
+            "learning_rate",
+            "iterations",
+            "seed",
+            "reset",
+        },
+    }
+    for cls, names in expected.items():
+        explorer = cls()
+        assert set(explorer.controls) == names
+        assert all(isinstance(c, Widget) for c in explorer.controls.values())
+        assert explorer.image in explorer.widget.children
+        assert isinstance(explorer.image, Image) and explorer.png.startswith(b"\x89PNG")
+        assert explorer.status and explorer.status_level == "ok", (cls, explorer.status)
+        bundle = explorer._repr_mimebundle_()
+        assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
+            explorer.widget.model_id
+        )
+        assert "image/png" in bundle and cls.__name__ in bundle["text/plain"]
+        assert_clean(explorer)
+
+
+# ------------------------------------------------------------------------ neuron
+
+
+def test_neuron_explorer_computes_the_neuron():
+    explorer = widgets.NeuronExplorer(w1=2.0, w2=-1.0, b=0.5, x1=1.0, x2=0.5)
+    z = 2.0 * 1.0 - 1.0 * 0.5 + 0.5
+    assert explorer.z == pytest.approx(z)
+    assert explorer.a == pytest.approx(sigmoid(z))
+    assert f"= {z:.4g};  a = sigmoid(z) = {sigmoid(z):.4g}" in explorer.status
+    point = explorer.curve_ax.get_lines()[2]
+    assert point.get_xdata()[0] == pytest.approx(z) and point.get_ydata()[0] == pytest.approx(
+        sigmoid(z)
+    )
+
+
+def test_neuron_explorer_every_control_across_its_range():
+    explorer = widgets.NeuronExplorer()
+    for name, control in explorer.controls.items():
+        for value in sweep(control):
+            before = explorer.png
+            previous = control.value
+            control.value = value
+            assert_clean(explorer)
+            if value != previous:
+                assert explorer.png != before, (name, value)
+        v = {n: c.value for n, c in explorer.controls.items()}
+        z = v["w1"] * v["x1"] + v["w2"] * v["x2"] + v["b"]
+        assert explorer.z == pytest.approx(z)
+    explorer.controls["activation"].value = "tanh"
+    explorer.controls["w1"].value = 5.0
+    curve = explorer.curve_ax.get_lines()[0]
+    np.testing.assert_allclose(curve.get_ydata(), np.tanh(curve.get_xdata()))
+    assert explorer.a == pytest.approx(np.tanh(explorer.z))
+
+
+def test_neuron_explorer_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="activation must be one of"):
+        widgets.NeuronExplorer(activation="softmax")
+    with pytest.raises(TypeError, match="w1 must be a number"):
+        widgets.NeuronExplorer(w1="big")
+
+
+# ------------------------------------------------------------------ steppers
+
+
+def labels_of(stepper):
+    return "\n".join(t.get_text() for t in stepper.ax.texts)
+
+
+def test_forward_stepper_reveals_the_worked_example_layer_by_layer():
+    stepper = widgets.ForwardStepper()
+    assert stepper.n_steps == 5 and stepper.controls["step"].max == 5
+    z1 = np.array([0.05, 0.10]) @ np.array([[0.15, 0.25], [0.20, 0.30]]) + 0.35
+    a1 = sigmoid(z1)
+    z2 = a1 @ np.array([[0.40, 0.50], [0.45, 0.55]]) + 0.60
+    a2 = sigmoid(z2)
+    loss = 0.5 * np.sum((np.array([0.01, 0.99]) - a2) ** 2)
+    assert "$z$=" not in labels_of(stepper)
+    seen = []
+    for step in range(6):
+        stepper.controls["step"].value = step
+        assert_clean(stepper)
+        seen.append(stepper.png)
+        text = labels_of(stepper)
+        assert (f"$z$={z1[0]:.4g}" in text) == (step >= 1)
+        assert (f"$a$={a1[1]:.4g}" in text) == (step >= 2)
+        assert (f"$z$={z2[1]:.4g}" in text) == (step >= 3)
+        assert (f"$a$={a2[0]:.4g}" in text) == (step >= 4)
+        assert (f"$E$={loss:.4g}" in text) == (step == 5)
+        assert stepper.status.startswith(f"Step {step} of 5")
+    assert len(set(seen)) == 6
+    stepper.controls["step"].value = 1
+    assert "0.05 \\cdot 0.15 + 0.1 \\cdot 0.2 + 0.35 = 0.3775" in stepper.explanation.value
+    stepper.controls["step"].value = 5
+    assert f"= {loss:.4g}$" in stepper.explanation.value
+
+
+def test_stepper_buttons_move_and_stop_at_the_ends():
+    stepper = widgets.ForwardStepper(step=4)
+    assert stepper.step == 4
+    stepper.controls["next"].click()
+    stepper.controls["next"].click()
+    assert stepper.step == 5
+    for _ in range(7):
+        stepper.controls["previous"].click()
+    assert stepper.step == 0
+    assert isinstance(stepper.controls["next"], Button)
+
+
+def test_forward_stepper_on_another_network():
+    net = Network([3, 4, 2], activation="tanh", seed=5)
+    stepper = widgets.ForwardStepper(network=net, x=[0.5, -1.0, 2.0])
+    assert stepper.n_steps == 4  # no target, no loss step
+    stepper.controls["step"].value = 4
+    out = net.forward([0.5, -1.0, 2.0])
+    assert f"$a$={out[1]:.4g}" in labels_of(stepper)
+    with pytest.raises(ValueError, match="x must"):
+        widgets.ForwardStepper(network=net)
+
+
+def test_backprop_stepper_walks_back_to_the_gradient():
+    stepper = widgets.BackpropStepper(param="W1[0,0]")
+    assert isinstance(stepper.explanation, HTMLMath)
+    net, x, y = stepper.net, stepper.x, stepper.y
+    trace = net.backward_trace(x, y)
+    grad = net.gradients(x, y)["W1[0,0]"]
+    assert f"{grad:.4g}" == "0.0004386"
+    delta_out = f"$\\delta$={trace.deltas[1][0, 0]:.4g}"
+    delta_hidden = f"$\\delta$={trace.deltas[0][0, 0]:.4g}"
+    assert stepper.controls["step"].max == 3
+    assert "W1[0,0]" in stepper.status and delta_out not in labels_of(stepper)
+    assert stepper.ax.texts and "W1[0,0]" in stepper.status
+    stepper.controls["step"].value = 1  # dE/da: the output deltas are known
+    assert delta_out in labels_of(stepper) and delta_hidden not in labels_of(stepper)
+    assert "sum over the next layer" in stepper.explanation.value
+    stepper.controls["step"].value = 2  # da/dz: this neuron's delta
+    assert delta_hidden in labels_of(stepper)
+    assert "\\partial E/\\partial w" not in labels_of(stepper)
+    stepper.controls["step"].value = 3
+    assert f"$\\partial E/\\partial w$={grad:.4g}" in labels_of(stepper)
+    assert f"= {grad:.6g}" in stepper.status
+    assert f"{grad:.6g}" in stepper.explanation.value
+    assert_clean(stepper)
+
+
+def test_backprop_stepper_every_parameter_ends_at_its_gradient():
+    stepper = widgets.BackpropStepper()
+    gradients = stepper.net.gradients(stepper.x, stepper.y)
+    options = stepper.controls["param"].options
+    assert len(options) == 12
+    for name in options:
+        stepper.controls["param"].value = name
+        assert stepper.step == 0 and stepper.chain.param == name
+        stepper.controls["step"].value = stepper.controls["step"].max
+        assert f"dE/d{name} = {gradients[name]:.6g}" in stepper.status
+        if name.startswith("W"):
+            assert stepper.diagram.highlighted[0] == name
+        assert_clean(stepper)
+
+
+def test_backprop_stepper_needs_a_target():
+    with pytest.raises(ValueError, match="y must be given"):
+        widgets.BackpropStepper(network=Network([2, 2, 1]), x=[0.1, 0.2])
+    with pytest.raises(ValueError, match="W7"):
+        widgets.BackpropStepper(param="W7[0,0]")
+
+
+# ----------------------------------------------------------------- 1-D descent
+
+
+def test_gradient_descent_explorer_names_every_regime():
+    explorer = widgets.GradientDescentExplorer(learning_rate=0.1, steps=100)
+    assert explorer.status.startswith("Good") and explorer.path.regime == "good"
+    rate = explorer.controls["learning_rate"]
+    expected = {0.001: "too small", 0.9: "oscillating"}
+    for value, regime in expected.items():
+        rate.value = value
+        assert explorer.path.regime == regime
+        assert explorer.status.lower().startswith(regime)
+    rate.value = rate.base**rate.max  # the largest learning rate diverges
+    assert explorer.path.regime == "diverging" and explorer.status.startswith("Diverging")
+    assert explorer.status_level == "warning"
+    assert_clean(explorer)
+    points = explorer.path_ax.get_lines()[1]
+    np.testing.assert_array_equal(points.get_xdata(), explorer.path.x[: len(points.get_xdata())])
+
+
+def test_gradient_descent_explorer_every_control_across_its_range():
+    explorer = widgets.GradientDescentExplorer()
+    for name, control in explorer.controls.items():
+        for value in sweep(control):
+            before = explorer.png
+            changed = value != control.value
+            control.value = value
+            assert_clean(explorer)
+            if changed and name != "steps":
+                assert explorer.png != before, (name, value)
+    explorer.controls["function"].value = "quadratic"
+    explorer.controls["function"].value = "double_well"
+    start = explorer.controls["start"]
+    assert (start.min, start.max, start.value) == (-2.0, 2.0, 1.8)
+    explorer.controls["steps"].value = 0
+    assert explorer.path.steps_run == 0 and explorer.status.startswith("Too small")
+
+
+# --------------------------------------------------------------------- training
+
+
+def small(**kwargs):
+    kwargs.setdefault("max_iterations", 200)
+    return widgets.TrainingExplorer(**kwargs)
+
+
+def test_training_explorer_iterations_slider_shows_snapshots_without_retraining():
+    explorer = small(dataset="two_moons", hidden_layers=(8,), learning_rate=0.5, iterations=0)
+    history = explorer.history
+    slider = explorer.controls["iterations"]
+    assert slider.max == 200 and slider.step == explorer.snapshot_every == 2
+    assert slider.continuous_update  # light: follows the mouse
+    images = set()
+    for value in range(0, 201, 40):
+        slider.value = value
+        assert explorer.history is history  # same run: nothing retrained
+        assert explorer.view.iteration == value
+        snap = history.snapshot(value)
+        np.testing.assert_array_equal(explorer.network.weights[0], snap.weights[0])
+        accuracy = explorer.network.accuracy(explorer.data.X, explorer.data.Y)
+        assert f"Iteration {value}: loss {history.loss[value]:.4g}" in explorer.status
+        assert f"accuracy {accuracy:.1%}" in explorer.status
+        images.add(explorer.png)
+        assert_clean(explorer)
+    assert len(images) == 6
+    loss_line = explorer.loss_ax.get_lines()[0]
+    np.testing.assert_array_equal(loss_line.get_ydata(), history.loss)
+
+
+def test_training_explorer_heavy_controls_do_not_follow_every_mouse_move():
+    explorer = small()
+    for name in ("learning_rate", "seed", "hidden_layers"):
+        assert explorer.controls[name].continuous_update is False
+
+
+def test_training_explorer_largest_learning_rate_diverges_with_a_message():
+    explorer = small(dataset="regression_1d", hidden_layers=(8,), iterations=200)
+    rate = explorer.controls["learning_rate"]
+    rate.value = rate.base**rate.max
+    history = explorer.history
+    assert history.diverged
+    assert f"Diverged at iteration {history.diverged_at}" in explorer.status
+    assert explorer.status_level == "warning"
+    assert explorer.view.iteration == history.iterations_run
+    assert_clean(explorer)
+
+
+def test_training_explorer_every_control_across_its_range():
+    explorer = small(hidden_layers=(4,))
+    for name, control in explorer.controls.items():
+        if isinstance(control, Button) or name == "hidden_layers":
+            continue
+        for value in sweep(control, n=3):
+            before = explorer.png
+            changed = value != control.value
+            control.value = value
+            assert_clean(explorer)
+            assert explorer.status_level in ("ok", "warning"), (name, value, explorer.status)
+            beyond_divergence = name == "iterations" and explorer.history.diverged
+            if changed and not beyond_divergence:
+                assert explorer.png != before, (name, value)
+    for text in ("16,16", "2", "", "3, 3, 3"):
+        explorer.controls["hidden_layers"].value = text
+        assert explorer.status_level != "error", (text, explorer.status)
+        sizes = tuple(int(s) for s in text.split(",") if s.strip())
+        assert explorer.initial_network.layer_sizes[1:-1] == list(sizes)
+        assert_clean(explorer)
+
+
+def test_training_explorer_bad_hidden_layers_is_a_message_not_an_error():
+    explorer = small()
+    picture = explorer.png
+    for text in ("abc", "0", "8,,x", "500"):
+        explorer.controls["hidden_layers"].value = text
+        assert explorer.status_level == "error"
+        assert "hidden_layers must" in explorer.status
+        assert_clean(explorer)
+    assert explorer.png == picture
+    explorer.controls["hidden_layers"].value = "8"
+    assert explorer.status_level == "ok"
+
+
+def test_training_explorer_reset_restores_the_initial_weights():
+    explorer = small(dataset="circles", hidden_layers=(6,), activation="relu", seed=3)
+    fresh = Network([2, 6, 1], activation="relu", loss="binary_cross_entropy", seed=3)
+    for ours, theirs in zip(explorer.initial_network.weights, fresh.weights):
+        np.testing.assert_array_equal(ours, theirs)
+    explorer.controls["iterations"].value = 200
+    assert not np.array_equal(explorer.network.weights[0], fresh.weights[0])
+    explorer.controls["reset"].click()
+    assert explorer.controls["iterations"].value == 0
+    for ours, theirs in zip(explorer.network.weights, fresh.weights):
+        np.testing.assert_array_equal(ours, theirs)
+    explorer.controls["iterations"].value = 200  # retrained from the same start: same run
+    again = explorer.history
+    assert again.final_loss == pytest.approx(explorer.history.final_loss)
+    explorer.controls["seed"].value = 4
+    assert not np.array_equal(explorer.initial_network.weights[0], fresh.weights[0])
+
+
+def test_training_explorer_matches_the_chapter_calls():
+    explorer = widgets.TrainingExplorer(
+        dataset="two_moons", hidden_layers=(8,), learning_rate=1.0, iterations=300
+    )
+    assert explorer.controls["learning_rate"].value == pytest.approx(1.0)
+    assert explorer.controls["iterations"].value == 300
+    assert explorer.initial_network.layer_sizes == [2, 8, 1]
+    assert explorer.history.iterations_requested == 1000
+    explorer.controls["learning_rate"].value = 0.1
+    assert explorer.history.learning_rate == pytest.approx(0.1)
+    with pytest.raises(ValueError, match="dataset must be one of"):
+        widgets.TrainingExplorer(dataset="mnist")
+    with pytest.raises(ValueError, match="hidden_layers"):
+        widgets.TrainingExplorer(hidden_layers="x")
+
+
+def test_parse_hidden_layers():
+    assert widgets.parse_hidden_layers("16, 16") == (16, 16)
+    assert widgets.parse_hidden_layers(8) == (8,)
+    assert widgets.parse_hidden_layers((4, 2)) == (4, 2)
+    assert widgets.parse_hidden_layers("") == ()
+    with pytest.raises(ValueError, match="at most 5 sizes, each from 1 to 128"):
+        widgets.parse_hidden_layers("0")
+    with pytest.raises(TypeError, match="hidden_layers must be a string"):
+        widgets.parse_hidden_layers(2.5)
+
+
+def test_every_dataset_trains_in_the_explorer():
+    explorer = small(hidden_layers=(4,), iterations=100)
+    for name in datasets.NAMES:
+        explorer.controls["dataset"].value = name
+        assert explorer.data.name == name
+        assert explorer.status_level == "ok", explorer.status
+        if datasets.load(name).task == "regression":
+            assert "accuracy" not in explorer.status
+        else:
+            assert "accuracy" in explorer.status
+        assert_clean(explorer)
