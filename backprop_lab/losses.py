@@ -25,7 +25,7 @@ import numpy as np
 from backprop_lab.activations import sigmoid, softmax
 from backprop_lab.validation import check_choice
 
-__all__ = ["LOSSES", "Loss", "get_loss"]
+__all__ = ["LOSSES", "Loss", "get_loss", "softmax_cross_entropy"]
 
 
 def _squared_error(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -76,6 +76,20 @@ def _log_softmax(z: np.ndarray) -> np.ndarray:
 
 def _cross_entropy(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:
     return -np.sum(y * _log_softmax(z), axis=-1)
+
+
+def softmax_cross_entropy(z: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax output and per-sample cross-entropy of the same logits, in one pass.
+
+    Returns ``(softmax(z), per_sample)`` with exactly the numbers
+    :func:`~backprop_lab.activations.softmax` and the ``"cross_entropy"`` loss compute
+    separately (the shifted logits and the sum of exponentials are shared); training
+    uses it to save a second pass over the output layer.
+    """
+    shifted = z - np.max(z, axis=-1, keepdims=True)
+    e = np.exp(shifted)
+    total = np.sum(e, axis=-1, keepdims=True)
+    return e / total, -np.sum(y * (shifted - np.log(total)), axis=-1)
 
 
 def _cross_entropy_grad(z: np.ndarray, a: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from backprop_lab.activations import get_activation
-from backprop_lab.losses import get_loss
+from backprop_lab.losses import get_loss, softmax_cross_entropy
 from backprop_lab.parameters import parameter_names, parse_parameter
 from backprop_lab.traces import BackwardTrace, ForwardTrace, Gradients
 from backprop_lab.validation import check_choice, check_finite_array, check_integer
@@ -345,6 +345,36 @@ class Network:
             zs.append(z)
             activations.append(a)
         return zs, activations
+
+    def _forward_loss_unguarded(
+        self, X: np.ndarray, Y: np.ndarray
+    ) -> tuple[list[np.ndarray], list[np.ndarray], float]:
+        """Forward pass and the mean loss on checked data, without an error guard.
+
+        For a softmax output with cross-entropy the two share one pass over the logits
+        (:func:`~backprop_lab.losses.softmax_cross_entropy`, the same numbers).
+        """
+        if self._output.name != "softmax" or self._loss.name != "cross_entropy":
+            zs, activations = self._forward_unguarded(X)
+            return (
+                zs,
+                activations,
+                float(np.mean(self._loss.per_sample(zs[-1], activations[-1], Y))),
+            )
+        zs, activations = [], [X]
+        a = X
+        hidden = self._hidden.function
+        last = self.n_layers - 1
+        for layer, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ w
+            z += b
+            if layer == last:
+                a, per_sample = softmax_cross_entropy(z, Y)
+            else:
+                a = hidden(z)
+            zs.append(z)
+            activations.append(a)
+        return zs, activations, float(np.mean(per_sample))
 
     def _output_delta(self, z: np.ndarray, a: np.ndarray, Y: np.ndarray) -> np.ndarray:
         """:math:`\\delta^{(L)} = \\partial E_s/\\partial z^{(L)}` for every sample."""

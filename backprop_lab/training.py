@@ -213,8 +213,8 @@ def train(
     losses = np.empty(iterations + 1, dtype=np.float64)
     snapshots = [_snapshot(net, 0)] if snapshot_every else []
     diverged_at = None
-    per_sample = net.loss_function.per_sample
     forward, backward = net._forward_unguarded, net._backward_unguarded
+    forward_loss = net._forward_loss_unguarded
     batches = _Batches(n, batch_size, seed) if batch_size is not None else None
 
     def one_update(xb: np.ndarray, yb: np.ndarray, zs: Any = None, activations: Any = None):
@@ -244,8 +244,7 @@ def train(
             else:
                 index = batches.next()
                 xb, yb = X[index], Y[index]
-            zs, activations = forward(xb)
-            loss = float(np.mean(per_sample(zs[-1], activations[-1], yb)))
+            zs, activations, loss = forward_loss(xb, yb)
             if not math.isfinite(loss):
                 diverged_at = t
                 if t > 0:

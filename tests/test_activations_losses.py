@@ -11,7 +11,7 @@ from hypothesis.extra.numpy import arrays
 
 import backprop_lab as bl
 from backprop_lab import activations as act
-from backprop_lab.losses import LOSSES
+from backprop_lab.losses import LOSSES, softmax_cross_entropy
 
 moderate = st.floats(-30, 30, allow_nan=False)
 rows = arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 5)), elements=moderate)
@@ -212,3 +212,17 @@ def test_float32_stability():
         bce = LOSSES["binary_cross_entropy"]
         value = bce.value(z, act.sigmoid(z), np.array([[1.0, 0.0, 1.0]], dtype=np.float32))
     assert value == pytest.approx(2000 + math.log(2), rel=1e-6)
+
+
+@given(z=rows, y=rows)
+def test_fused_softmax_cross_entropy_gives_the_same_numbers(z, y):
+    """Training shares one pass between softmax and cross-entropy: bit for bit the same."""
+    y = np.resize(np.abs(y), z.shape)
+    for dtype in (np.float64, np.float32):
+        zd, yd = (1000 * z).astype(dtype), y.astype(dtype)
+        a, per_sample = softmax_cross_entropy(zd, yd)
+        separate_a = act.softmax(zd)
+        separate = LOSSES["cross_entropy"].per_sample(zd, separate_a, yd)
+        assert a.dtype == per_sample.dtype == dtype
+        assert a.tobytes() == separate_a.tobytes()
+        assert per_sample.tobytes() == separate.tobytes()
