@@ -320,26 +320,19 @@ class ChainRule:
         name = self.loss_name
         if name == "squared_error":
             formula = f"{yk} - {tk}"
-            meaning = (
-                f"how the loss changes with output {k}: yhat_{k} - y_{k} for squared error "
-                "(the 1/2 cancels the 2 of the square)"
-            )
+            meaning = f"how E changes with output {k}; squared error: yhat_{k} - y_{k}"
         elif name == "mse":
             K = self.layer_sizes[-1]
             formula = f"\\frac{{2}}{{{K}}}({yk} - {tk})"
             meaning = (
-                f"how the loss changes with output {k}: (2/K)(yhat_{k} - y_{k}) for the mean "
-                f"squared error over K = {K} outputs"
+                f"how E changes with output {k}; mean squared error: (2/{K})(yhat_{k} - y_{k})"
             )
         elif name == "binary_cross_entropy":
             formula = f"\\frac{{{yk} - {tk}}}{{{yk}\\,(1-{yk})}}"
-            meaning = (
-                f"how the loss changes with output {k}: (yhat_{k} - y_{k}) / "
-                f"(yhat_{k}(1 - yhat_{k})) for binary cross-entropy"
-            )
+            meaning = f"how E changes with output {k}; binary cross-entropy"
         else:  # pragma: no cover - every loss of the package is handled above
             formula = self._loss.gradient_symbol.replace("_k", f"_{{{k}}}")
-            meaning = f"how the loss changes with output {k}"
+            meaning = f"how E changes with output {k}"
         return Factor(
             symbol=_partial("E", yk),
             meaning=meaning,
@@ -353,7 +346,7 @@ class ChainRule:
         word = _ACTIVATION_WORDS.get(self.output_activation, self.output_activation)
         return Factor(
             symbol=_partial(f"\\hat y_{{{k}}}", _z(L, k)),
-            meaning=f"slope of the output activation ({word}) at output {k}'s net input",
+            meaning=f"slope of the output's {word} at its net input",
             value=float(self._output_slope[k]),
             text=f"dyhat_{k}/dz({L})_{k}",
             formula=_derivative_formula(self.output_activation, L, k, L),
@@ -369,25 +362,22 @@ class ChainRule:
                     formula = f"{yk} - {tk}"
                 else:
                     formula = f"{yk}\\sum_{{m}} y_{{m}} - {tk}"
-                how = (
-                    f"with cross-entropy the sum collapses to yhat_{k} - y_{k} "
-                    "(for targets that sum to 1)"
-                )
+                how = f"with cross-entropy it is yhat_{k} - y_{k}"
             else:
                 g = "(\\hat y_{m} - y_{m})"
                 if name == "mse":
                     g = f"\\frac{{2}}{{{self.layer_sizes[-1]}}}{g}"
                 formula = f"\\sum_{{m}} {g}\\,\\hat y_{{m}}([m={k}]-{yk})"
-                how = "each term is dE/dyhat_m times the softmax slope dyhat_m/dz_k"
+                how = "a sum over all outputs m"
             meaning = (
-                f"dE/dz for output {k} as one factor, because softmax couples the outputs: "
-                f"z_{k} moves every yhat_m, so dE/dz_{k} sums over all outputs m; {how}"
+                f"dE/dz of output {k} as one factor: softmax couples the outputs (z_{k} moves "
+                f"every yhat_m); {how}"
             )
         else:  # binary cross-entropy with an output rounded to 0 or 1
             formula = f"{yk} - {tk}"
             meaning = (
-                f"dE/dz for output {k} as one factor, yhat_{k} - y_{k}: the output has "
-                "saturated at 0 or 1, where dE/dyhat and dyhat/dz alone are 0 and infinity"
+                f"dE/dz of output {k} as one factor, yhat_{k} - y_{k}: the output saturated "
+                "at 0 or 1, where dE/dyhat alone is infinite"
             )
         return Factor(
             symbol=f"\\delta^{{({L})}}_{{{k}}}",
@@ -408,7 +398,7 @@ class ChainRule:
         slope = self._slopes[layer - 1][j]
         return Factor(
             symbol=_partial(_a(layer, j, self.n_layers), _z(layer, j)),
-            meaning=f"slope of the hidden activation ({word}) at this neuron's net input",
+            meaning=f"slope of this neuron's {word} at its net input",
             value=float(slope),
             text=f"da({layer})_{j}/dz({layer})_{j}",
             formula=_derivative_formula(self.activation, layer, j, self.n_layers),
@@ -424,7 +414,7 @@ class ChainRule:
         for k in range(self.layer_sizes[nxt]):
             w_factor = Factor(
                 symbol=_partial(_z(nxt, k), a_sym),
-                meaning=f"weight from neuron {j} of layer {layer} to neuron {k} of layer {nxt}",
+                meaning=f"the weight from this neuron to neuron {k} of layer {nxt}",
                 value=float(weights[j, k]),
                 text=f"dz({nxt})_{k}/da({layer})_{j}",
                 formula=_w(nxt, j, k),
@@ -435,10 +425,7 @@ class ChainRule:
                 head = [
                     Factor(
                         symbol=f"\\delta^{{({nxt})}}_{{{k}}}",
-                        meaning=(
-                            f"dE/dz of neuron {k} of layer {nxt}, from the backward pass "
-                            f"(itself a sum over the paths through layers {nxt + 1} to {L})"
-                        ),
+                        meaning=f"dE/dz of neuron {k} of layer {nxt}, from the backward pass",
                         value=float(self._delta[nxt - 1][k]),
                         text=f"delta({nxt})_{k}",
                         formula=_partial("E", _z(nxt, k)),
@@ -460,14 +447,9 @@ class ChainRule:
         total = 0.0
         for term in terms:
             total += term.value
-        n = len(terms)
-        paths = "path" if n == 1 else f"{n} paths"
         return Factor(
             symbol=_partial("E", a_sym),
-            meaning=(
-                f"how the loss changes with this neuron's output: a sum over its {paths} "
-                f"through layer {nxt}, one term per neuron k"
-            ),
+            meaning=f"how E changes with this neuron's output: one term per neuron of layer {nxt}",
             value=total,
             text=f"dE/da({layer})_{j}",
             formula=f"\\sum_{{k}} \\delta^{{({nxt})}}_{{k}}\\, w^{{({nxt})}}_{{{j},k}}",
@@ -481,19 +463,17 @@ class ChainRule:
         if not ref.is_weight:
             return Factor(
                 symbol=_partial(z_sym, ref.latex),
-                meaning="a bias is added to the net input as it is, so its slope is 1",
+                meaning="the bias is added to the net input as it is: slope 1",
                 value=1.0,
                 text=f"dz({layer})_{j}/d{ref.name}",
                 formula="1",
             )
         i = ref.index[0]
         if layer == 1:
-            meaning = f"the value the weight multiplies: input x_{i} (layer 0 is the input)"
+            meaning = f"what the weight multiplies: input x_{i}"
             formula = f"x_{{{i}}}"
         else:
-            meaning = (
-                f"the value the weight multiplies: the output of neuron {i} of layer {layer - 1}"
-            )
+            meaning = f"what the weight multiplies: output of neuron {i} of layer {layer - 1}"
             formula = f"a^{{({layer - 1})}}_{{{i}}}"
         return Factor(
             symbol=_partial(z_sym, ref.latex),
@@ -596,10 +576,11 @@ class ChainRule:
             f"&= {_numbers_product(values)}",
             f"&= {_latex_number(self.value)}",
         ]
+        body = " \\\\\n".join(rows)
         summed = self._sum()
         if include_sum and summed is not None:
             terms = summed.terms
-            rows.append(f"{summed.symbol} &= {summed.formula}")
+            rows = [f"{summed.symbol} &= {summed.formula}"]
             rows.append(f"&= {' + '.join(t.symbol for t in terms)}")
             if len(terms) <= 4 and any(len(t.factors) > 1 for t in terms):
                 products = [
@@ -611,7 +592,8 @@ class ChainRule:
             if len(terms) > 1:
                 rows.append(f"&= {_numbers_sum([t.value for t in terms])}")
             rows.append(f"&= {_latex_number(summed.value)}")
-        body = " \\\\\n".join(rows)
+            # a little space between the chain and the expansion of its sum
+            body += " \\\\[1ex]\n" + " \\\\\n".join(rows)
         return f"\\begin{{aligned}}\n{body}\n\\end{{aligned}}"
 
     def _table_rows(self) -> list[tuple[str, str, str, str, str]]:
@@ -621,9 +603,9 @@ class ChainRule:
                 (
                     str(number),
                     f"${factor.symbol}$",
+                    _plain(factor.value, 9),
                     f"${factor.formula}$",
                     factor.meaning,
-                    _plain(factor.value, 9),
                 )
             )
             for term in factor.terms:
@@ -631,9 +613,9 @@ class ChainRule:
                     (
                         f"{number}.{term.neuron}",
                         f"${term.symbol}$",
-                        "$" + _numbers_product([f.value for f in term.factors]) + "$",
-                        f"term through neuron {term.neuron} of layer {self.ref.layer + 1}",
                         _plain(term.value, 9),
+                        "$" + _numbers_product([f.value for f in term.factors]) + "$",
+                        f"the path through neuron {term.neuron} of layer {self.ref.layer + 1}",
                     )
                 )
         return rows
@@ -649,7 +631,7 @@ class ChainRule:
             self.to_latex(),
             "$$",
             "",
-            "| step | factor | equals | meaning | value |",
+            "| step | factor | value | equals | meaning |",
             "|---|---|---|---|---|",
         ]
         for row in self._table_rows():

@@ -186,8 +186,8 @@ def _verdict(
     difference = abs(analytic - numeric)
     if difference <= noise + TRUNCATION_FACTOR * truncation:
         return "correct", (
-            f"|analytic - numeric| = {difference:.2g} is within the finite difference's own "
-            f"error (rounding about {noise:.2g}, truncation about {truncation:.2g})"
+            f"difference {difference:.2g} is within the finite difference's own error "
+            f"(rounding ~{noise:.2g}, truncation ~{truncation:.2g})"
         )
     if relative <= WRONG_ABOVE:
         return "suspicious", ""

@@ -403,16 +403,16 @@ def test_markdown_display_of_a_hidden_weight(classic):
         r" \cdot \frac{\partial z^{(1)}_{0}}{\partial w^{(1)}_{0,0}}"
     ) in equation
     assert r"&= 0.0363503 \cdot 0.241301 \cdot 0.05 \\" in equation
-    assert r"&= 0.000438568 \\" in equation
+    assert r"&= 0.000438568 \\[1ex]" in equation
     assert r"&= 0.0553994 + (-0.0190491) \\" in equation
     assert equation.rstrip().endswith(r"&= 0.0363503" + "\n" + r"\end{aligned}")
     # the table: header, separator, 5 rows (3 factors + 2 terms), 5 cells each
     table = [line for line in markdown.splitlines() if line.startswith("|")]
-    assert table[0] == "| step | factor | equals | meaning | value |"
+    assert table[0] == "| step | factor | value | equals | meaning |"
     assert len(table) == 2 + 5
     for row in table:
         assert len(re.findall(r"(?<!\\)\|", row)) == 6, row
-    assert "| 1.1 |" in markdown and "-0.0190491183" in markdown
+    assert "| 1.1 |" in markdown and "| -0.0190491183 |" in markdown
     assert "0.241300709" in markdown and "0.0363503064" in markdown
     assert r"$\frac{\partial a^{(1)}_{0}}{\partial z^{(1)}_{0}}$" in markdown
     assert inline  # symbols in the table are inline math
@@ -496,7 +496,7 @@ def test_plain_text_repr(classic):
     assert text.splitlines()[1] == "  dE/dW1[0,0] = dE/da(1)_0 * da(1)_0/dz(1)_0 * dz(1)_0/dW1[0,0]"
     assert "= 0.000438567734" in text
     assert "k=1: dE/dyhat_1 * dyhat_1/dz(2)_1 * dz(2)_1/da(1)_0" in text
-    assert "3. dz(1)_0/dW1[0,0] = 0.05: the value the weight multiplies: input x_0" in text
+    assert "3. dz(1)_0/dW1[0,0] = 0.05: what the weight multiplies: input x_0" in text
     assert "->" in str(chain_rule(net, x, y, "W1[0,0]").paths[0])
 
 
