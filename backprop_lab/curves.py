@@ -97,6 +97,7 @@ def plot_loss_curve(
     label: str | None = None,
     color: str | None = None,
     mark: int | None = None,
+    step_name: str = "iteration",
 ) -> Axes:
     """The loss after each iteration of a training run (chapter 4).
 
@@ -111,6 +112,8 @@ def plot_loss_curve(
         Legend label and colour of the curve.
     mark : int, optional
         An iteration to mark with a dot (the one a slider shows).
+    step_name : str
+        What one update is called in the labels (``"step"`` for 1-D descent).
 
     Returns
     -------
@@ -134,7 +137,7 @@ def plot_loss_curve(
         on_right = iterations[-1] > 0.5 * max(1, losses.size - 1)
         ax.plot(iterations[-1], values[-1], "x", color=DIVERGED_COLOR, markersize=10, mew=2.5)
         ax.annotate(
-            f"diverged at iteration {diverged_at}"
+            f"diverged at {step_name} {diverged_at}"
             if diverged_at is not None
             else f"loss above {_CEILING:g} × its start",
             (iterations[-1], values[-1]),
@@ -155,7 +158,7 @@ def plot_loss_curve(
         ax.yaxis.set_major_locator(LogLocator(base=10.0, subs=subs))
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.yaxis.set_minor_locator(NullLocator())
-    ax.set_xlabel("iteration")
+    ax.set_xlabel(step_name)
     ax.set_ylabel("loss $E$")
     if iterations.size:
         ax.set_xlim(0, max(1, int(losses.size - 1)))

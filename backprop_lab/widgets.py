@@ -255,7 +255,7 @@ class GradientDescentExplorer(Explorer):
         self.controls["start"] = _slider("start", start, low, high, 0.05)
         self.path = None
         self.path_ax, self.value_ax = self.figure.subplots(1, 2)
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
+        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.15, top=0.88, wspace=0.3)
         c = self.controls
         self._assemble([[c["function"], c["learning_rate"]], [c["steps"], c["start"]]])
 
@@ -283,11 +283,9 @@ class GradientDescentExplorer(Explorer):
         self.path_ax.set_title(
             f"$f(x) = {fn.latex}$, $\\eta = {path.learning_rate:.3g}$", fontsize=10
         )
-        plot_loss_curve(path.fx, ax=self.value_ax, color="#e08214")
-        self.value_ax.plot(np.arange(len(path.fx)), path.fx, "o", color="#e08214", markersize=3)
-        self.value_ax.set_xlabel("step $t$")
+        plot_loss_curve(path, ax=self.value_ax, color="#e08214", step_name="step")
+        self.value_ax.get_lines()[0].set(marker="o", markersize=3)
         self.value_ax.set_ylabel("$f(x_t)$")
-        self.value_ax.set_xlim(0, max(1, path.steps_requested))
         self.value_ax.set_title(f"regime: {path.regime}", fontsize=10)
         return path.message, "warning" if path.regime == "diverging" else "ok"
 
