@@ -40,6 +40,8 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     sign give 0 or 1 without warnings.
     """
     z = np.asarray(z)
+    if z.dtype.kind != "f":
+        z = z.astype(np.float64)
     e = np.exp(-np.abs(z))
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)).astype(z.dtype, copy=False)
 
