@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -344,4 +345,29 @@ def animate_training(
     finally:
         animation.event_source = None
         fig.clear()
-    return TrainingAnimation(html=html, iterations=list(iterations))
+    return TrainingAnimation(html=offline_player(html), iterations=list(iterations))
+
+
+# matplotlib's player links Font Awesome from a CDN for its button icons; offline (and in
+# the static site, which must make no non-local request) those icons would be blank, so the
+# stylesheet is dropped and each icon replaced by a Unicode symbol.
+_ICONS = {
+    "fa fa-minus": "&#8722;",
+    "fa fa-fast-backward": "&#9198;",
+    "fa fa-step-backward": "&#9664;&#10073;",
+    "fa fa-play fa-flip-horizontal": "&#9664;",
+    "fa fa-pause": "&#10073;&#10073;",
+    "fa fa-play": "&#9654;",
+    "fa fa-step-forward": "&#10073;&#9654;",
+    "fa fa-fast-forward": "&#9197;",
+    "fa fa-plus": "+",
+}
+_REMOTE_STYLESHEET = re.compile(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>", re.IGNORECASE)
+
+
+def offline_player(html: str) -> str:
+    """Make ``to_jshtml`` output self-contained: no CDN stylesheet, Unicode button icons."""
+    html = _REMOTE_STYLESHEET.sub("", html)
+    for css_class, symbol in _ICONS.items():
+        html = html.replace(f'<i class="{css_class}"></i>', symbol)
+    return html

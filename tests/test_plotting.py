@@ -490,6 +490,9 @@ def test_animation_is_bounded_javascript_html(untouched_global_state):
     html = animation._repr_html_()
     assert "<script" in html and "Animation" in html
     assert len(re.findall(r"data:image/png;base64", html)) == 4
+    # plays offline: no CDN stylesheet (matplotlib links Font Awesome), no icon font classes
+    assert not re.search(r"""(?:href|src)=["']?https?://""", html)
+    assert 'class="fa ' not in html and "&#9654;" in html
     with pytest.raises(ValueError, match="snapshots"):
         plotting.animate_training(net, d.X, d.Y, net.copy().train(d.X, d.Y, iterations=2))
 
