@@ -9,7 +9,7 @@ Everything a chapter computes, plots or lets the reader move lives here:
 - data sets, plots and interactive explorers.
 """
 
-from backprop_lab import datasets, descent, efficiency, illustrations, plotting
+from backprop_lab import datasets, descent, efficiency, illustrations, plotting, widgets
 from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
 from backprop_lab.chain_rule import ChainRule, chain_rule
 from backprop_lab.exercises import Exercise, Feedback
@@ -19,6 +19,13 @@ from backprop_lab.network import Network
 from backprop_lab.parameters import ParameterRef, parameter_names, parse_parameter
 from backprop_lab.traces import BackwardTrace, ForwardTrace, Gradients
 from backprop_lab.training import Snapshot, TrainingHistory, train
+from backprop_lab.widgets import (
+    BackpropStepper,
+    ForwardStepper,
+    GradientDescentExplorer,
+    NeuronExplorer,
+    TrainingExplorer,
+)
 
 __version__ = "0.1.0"
 
@@ -26,17 +33,22 @@ __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "Activation",
+    "BackpropStepper",
     "BackwardTrace",
     "ChainRule",
     "Exercise",
     "Feedback",
+    "ForwardStepper",
     "ForwardTrace",
     "GradientCheck",
+    "GradientDescentExplorer",
     "Gradients",
     "Loss",
     "Network",
+    "NeuronExplorer",
     "ParameterRef",
     "Snapshot",
+    "TrainingExplorer",
     "TrainingHistory",
     "chain_rule",
     "check_gradients",
@@ -50,4 +62,5 @@ __all__ = [
     "parse_parameter",
     "plotting",
     "train",
+    "widgets",
 ]
