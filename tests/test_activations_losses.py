@@ -95,6 +95,14 @@ def test_activations_keep_float32():
             assert f.derivative(z).dtype == np.float32, name
 
 
+def test_activations_of_integers_are_floats():
+    # a reader typing bl.activations.sigmoid(0) in chapter 1 must see 0.5, not 0
+    assert act.sigmoid(0) == 0.5
+    np.testing.assert_allclose(act.sigmoid(np.array([0, 1, -2])), [0.5, 0.7310585786, 0.1192029220])
+    assert act.sigmoid_derivative(0) == 0.25
+    assert act.tanh_derivative(0) == 1.0
+
+
 def test_get_activation_refuses_softmax_in_hidden_layers():
     assert bl.get_activation("softmax", output=True).name == "softmax"
     with pytest.raises(ValueError, match="activation must be one of"):
