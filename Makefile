@@ -2,34 +2,72 @@
 #   make book   set everything up, then open the textbook in JupyterLab
 #   make test   set everything up, then run the whole test suite (what CI runs)
 # Everything lives in ./.venv and ./node_modules; nothing is installed globally.
+#
+# Other targets:
+#   make site    build the website into _build/html (executes every chapter)
+#   make vendor  copy MathJax, RequireJS and the widget manager into book/_vendor
+#   make strip   remove outputs from the chapter notebooks before committing them
+#   make lint    ruff
+#   make clean   remove build products
 
 PYTHON ?= python3
+NPM    ?= npm
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE_STAMP   := node_modules/.installed
+VENDOR_STAMP := book/_vendor/.vendored
+LINTED := backprop_lab tests benchmarks tools
 
-.PHONY: book lab site test lint clean setup
+.PHONY: book lab site test lint clean setup vendor strip
 
 setup: $(STAMP)
 
+# The matplotlib import builds its font cache once, so that the first notebook executed on
+# a fresh machine does not print "building the font cache" (stderr fails the site build).
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -c "import matplotlib.pyplot"
 	touch $(STAMP)
+
+# Pinned JavaScript for the website (package.json, package-lock.json).
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci --ignore-scripts --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+$(VENDOR_STAMP): $(NODE_STAMP) tools/vendor_js.py $(wildcard tools/site_static/*) | $(STAMP)
+	$(BIN)/python tools/vendor_js.py
+
+vendor: $(VENDOR_STAMP)
 
 book: lab
 
+# (book/_vendor holds the website's JavaScript; the file browser need not show it.)
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab book/ \
+	    --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "_vendor"]'
+
+# --all: re-read and re-execute every page, so the site always shows what today's code
+# computes (Sphinx alone would skip notebooks that did not change).
+site: $(STAMP) $(VENDOR_STAMP)
+	$(BIN)/jupyter-book build . -W --keep-going --all
 
 lint: $(STAMP)
-	$(BIN)/ruff check backprop_lab tests benchmarks
-	$(BIN)/ruff format --check backprop_lab tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
-test: $(STAMP)
+strip: $(STAMP)
+	$(BIN)/python tools/strip_notebooks.py book
+
+# Lint, build the site (executing every chapter), then pytest: the package's tests, nbval
+# on every chapter, the built site in headless Chromium, the chapters in JupyterLab, and a
+# fresh Binder-like environment.
+test: $(STAMP) $(VENDOR_STAMP)
 	$(MAKE) lint
+	$(MAKE) site
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis
+	rm -rf _build .pytest_cache .hypothesis book/_vendor

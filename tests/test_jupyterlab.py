@@ -1,0 +1,302 @@
+"""The chapters in JupyterLab, as a reader runs them (`make book`), in headless Chromium.
+
+A JupyterLab server starts on 127.0.0.1 with a random token and a throw-away settings
+folder (news and update checks off, every cell kept in the page). For each chapter the
+test opens the notebook, runs *Run > Run All Cells*, waits for the kernel, and fails on
+any error or stderr output. In each explorer with sliders described "learning rate" and
+"iterations" it moves each slider with the keyboard, as a reader would, and checks that
+the figure and the status text change. The server is shut down by its process id.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from browser import REPO, PageWatch
+from test_site import toc_docnames
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHAPTERS = [name for name in toc_docnames() if (REPO / f"{name}.ipynb").exists()]
+SLIDER_WORDS = ("learning rate", "iterations")
+# Chapter 4 teaches the learning rate and iterations with sliders (DESIGN.md).
+MUST_HAVE_SLIDERS = {"book/04_updating_weights": SLIDER_WORDS}
+
+RUN_TIMEOUT_S = 240
+REDRAW_TIMEOUT_S = 60
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, chromium):
+    """A JupyterLab server on the repository; yields (base URL, token)."""
+    home = tmp_path_factory.mktemp("jupyterlab")
+    config_dir, settings, workspaces = home / "config", home / "settings", home / "workspaces"
+    # No "would you like news?" prompt, no update check.
+    write_json(
+        config_dir / "labconfig" / "page_config.json",
+        {"disabledExtensions": {"@jupyterlab/apputils-extension:announcements": True}},
+    )
+    write_json(
+        settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings",
+        {"fetchNews": "false", "checkForUpdates": False},
+    )
+    # Never write the executed chapters back to book/ (they are committed without outputs).
+    write_json(
+        settings / "@jupyterlab" / "docmanager-extension" / "plugin.jupyterlab-settings",
+        {"autosave": False},
+    )
+    # Every cell stays in the page (no virtual scrolling), so the test can see them all.
+    write_json(
+        settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings",
+        {"windowingMode": "none"},
+    )
+    port, token = free_port(), secrets.token_hex(16)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(config_dir),
+        JUPYTER_RUNTIME_DIR=str(home / "runtime"),
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+    )
+    command = [
+        sys.executable, "-m", "jupyterlab",
+        "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={REPO}",
+        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={workspaces}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.news_url=None",
+    ]  # fmt: skip
+    log = (home / "server.log").open("w")
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if server.poll() is not None:
+                pytest.fail(f"JupyterLab exited:\n{(home / 'server.log').read_text()}")
+            try:
+                with urllib.request.urlopen(f"{base}api/status?token={token}", timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start:\n{(home / 'server.log').read_text()}")
+                time.sleep(0.5)
+        yield base, token
+    finally:
+        server.terminate()  # by its process id; the server shuts its kernels down
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
+        log.close()
+
+
+CELL_STATE = """
+() => {
+  const cells = Array.from(document.querySelectorAll(".jp-Notebook .jp-CodeCell"));
+  const prompts = cells.map((cell) => {
+    const prompt = cell.querySelector(".jp-InputArea-prompt");
+    return prompt ? prompt.textContent.trim() : "";
+  });
+  return {
+    cells: cells.length,
+    running: prompts.filter((p) => p.includes("*")).length,
+    done: prompts.filter((p) => /\\[\\d+\\]/.test(p)).length,
+  };
+}
+"""
+
+ERROR_OUTPUTS = """
+() => Array.from(document.querySelectorAll(
+    '.jp-Notebook .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'))
+  .map((output) => {
+    const cell = output.closest(".jp-CodeCell");
+    const source = cell ? cell.querySelector(".jp-InputArea-editor").innerText : "";
+    return source.trim().split("\\n")[0].slice(0, 80) + "  ->  " +
+           output.innerText.trim().slice(0, 600);
+  })
+"""
+
+# Sliders whose description names one of the words, grouped by the explorer (the outermost
+# widget box) that holds them, with what that explorer currently shows.
+EXPLORERS = """
+(words) => {
+  const boxes = new Map();
+  for (const slider of document.querySelectorAll(".jp-Notebook .widget-slider")) {
+    const label = slider.querySelector(".widget-label");
+    const text = label ? label.textContent.trim().toLowerCase() : "";
+    const word = words.find((w) => text.includes(w));
+    if (!word) continue;
+    let box = slider;
+    for (let up = slider.parentElement; up; up = up.parentElement) {
+      if (up.classList.contains("jp-OutputArea-output")) break;
+      if (up.classList.contains("jupyter-widgets")) box = up;
+    }
+    if (!boxes.has(box)) boxes.set(box, {});
+    boxes.get(box)[word] = true;
+  }
+  const result = [];
+  let index = 0;
+  for (const [box, found] of boxes) {
+    box.setAttribute("data-test-explorer", String(index));
+    result.push({ index: index, sliders: Object.keys(found) });
+    index += 1;
+  }
+  return result;
+}
+"""
+
+SHOWN = """
+(index) => {
+  const box = document.querySelector(`[data-test-explorer="${index}"]`);
+  const images = Array.from(box.querySelectorAll("img")).map((img) => img.src);
+  const texts = Array.from(box.querySelectorAll(".widget-html-content, .widget-htmlmath-content"))
+                     .map((node) => node.innerText.trim());
+  const readouts = Array.from(box.querySelectorAll(".widget-readout"))
+                        .map((node) => node.value !== undefined && node.tagName === "INPUT"
+                                       ? node.value : node.textContent.trim());
+  return { images: images, texts: texts, readouts: readouts };
+}
+"""
+
+
+def code_cells(chapter: str) -> int:
+    notebook = nbformat.read(REPO / f"{chapter}.ipynb", as_version=4)
+    return sum(cell.cell_type == "code" for cell in notebook.cells)
+
+
+def wait_until(page, condition, timeout_s: float, failure: str) -> dict:
+    """Poll ``condition(state)`` on CELL_STATE (plus the kernel status) until it holds."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        state = page.evaluate(CELL_STATE)
+        state["idle"] = (
+            page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").count() > 0
+        )
+        if condition(state):
+            return state
+        if time.monotonic() > deadline:
+            pytest.fail(f"{failure} after {timeout_s:.0f} s: {state}")
+        page.wait_for_timeout(250)
+
+
+def run_all_cells(page, chapter: str) -> None:
+    """Run > Run All Cells, as a reader does; retried if the kernel was not listening yet."""
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            state = page.evaluate(CELL_STATE)
+            if state["running"] or state["done"]:
+                return
+            page.wait_for_timeout(250)
+    screenshot(page, chapter, "not-started")
+    pytest.fail(f"{chapter}: Run All Cells did not start any cell")
+
+
+def screenshot(page, chapter: str, suffix: str = "") -> None:
+    shots = REPO / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    name = re.sub(r"\W", "-", chapter) + (f"-{suffix}" if suffix else "")
+    page.screenshot(path=str(shots / f"lab__{name}.png"))
+
+
+def move_slider(page, explorer: int, word: str, keys: list[str]) -> None:
+    box = page.locator(f'[data-test-explorer="{explorer}"]')
+    slider = box.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=re.compile(word, re.IGNORECASE))
+    )
+    handle = slider.first.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for key in keys:
+        handle.press(key)
+
+
+def wait_for_change(page, explorer: int, before: dict) -> dict:
+    deadline = time.monotonic() + REDRAW_TIMEOUT_S
+    now = before
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(500)
+        now = page.evaluate(SHOWN, explorer)
+        if now["images"] != before["images"] and now["texts"] != before["texts"]:
+            # let a burst of updates settle, then read the final state
+            page.wait_for_timeout(500)
+            return page.evaluate(SHOWN, explorer)
+    return now
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
+    base, token = lab
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    workspace = re.sub(r"\W", "-", chapter)
+    committed = (REPO / f"{chapter}.ipynb").read_bytes()
+    try:
+        page.goto(f"{base}lab/workspaces/{workspace}/tree/{chapter}.ipynb?token={token}")
+        total = code_cells(chapter)
+        # the whole notebook is on the page and its kernel is ready
+        wait_until(
+            page, lambda s: s["cells"] == total and s["idle"], 120, f"{chapter} did not open"
+        )
+        run_all_cells(page, chapter)
+        state = wait_until(
+            page,
+            lambda s: s["done"] == total or (s["idle"] and s["done"] and not s["running"]),
+            RUN_TIMEOUT_S,
+            f"{chapter}: Run All Cells did not finish",
+        )
+        page.wait_for_timeout(1000)  # outputs of the last cell
+        errors = page.evaluate(ERROR_OUTPUTS)
+        assert not errors, f"{chapter}: error or stderr output in JupyterLab:\n" + "\n".join(errors)
+        assert state["done"] == total, f"{chapter}: only {state['done']} of {total} cells ran"
+
+        explorers = page.evaluate(EXPLORERS, list(SLIDER_WORDS))
+        for word in MUST_HAVE_SLIDERS.get(chapter, ()):
+            assert any(word in e["sliders"] for e in explorers), (
+                f"{chapter}: no slider described {word!r}"
+            )
+        for explorer in explorers:
+            for word in explorer["sliders"]:
+                before = page.evaluate(SHOWN, explorer["index"])
+                assert before["images"], f"{chapter}: explorer with {word!r} shows no figure"
+                move_slider(page, explorer["index"], word, ["ArrowRight", "ArrowRight", "End"])
+                after = wait_for_change(page, explorer["index"], before)
+                where = f"{chapter}, explorer {explorer['index']}, slider {word!r}"
+                assert after["readouts"] != before["readouts"], f"{where}: slider did not move"
+                assert after["images"] != before["images"], f"{where}: figure not redrawn"
+                assert after["texts"] != before["texts"], f"{where}: status text unchanged"
+                errors = page.evaluate(ERROR_OUTPUTS)
+                assert not errors, f"{where}: error after moving the slider:\n" + "\n".join(errors)
+        screenshot(page, chapter)
+    finally:
+        context.close()
+    assert (REPO / f"{chapter}.ipynb").read_bytes() == committed, f"{chapter} was saved"
+    assert not watch.page_errors, f"{chapter}: uncaught JavaScript errors: {watch.page_errors}"
+    assert not watch.non_local, f"{chapter}: requests to other hosts: {watch.non_local}"
