@@ -24,7 +24,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from browser import REPO, PageWatch
-from test_site import toc_docnames
+from test_site import raw_latex, toc_docnames
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -225,13 +225,18 @@ def screenshot(page, chapter: str, suffix: str = "") -> None:
     page.screenshot(path=str(shots / f"lab__{name}.png"))
 
 
-def move_slider(page, explorer: int, word: str, keys: list[str]) -> None:
+def move_slider(page, explorer: int, word: str) -> None:
+    """Focus the slider's handle and press keys, as a reader would: ArrowRight twice and
+    End, or Home when the slider already sits at its maximum."""
     box = page.locator(f'[data-test-explorer="{explorer}"]')
     slider = box.locator(".widget-slider").filter(
         has=page.locator(".widget-label", has_text=re.compile(word, re.IGNORECASE))
     )
     handle = slider.first.locator(".noUi-handle").first
     handle.scroll_into_view_if_needed()
+    now = float(handle.get_attribute("aria-valuenow"))
+    top = float(handle.get_attribute("aria-valuemax"))
+    keys = ["ArrowRight", "ArrowRight", "End"] if now < top else ["Home"]
     handle.focus()
     for key in keys:
         handle.press(key)
@@ -276,6 +281,8 @@ def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
         errors = page.evaluate(ERROR_OUTPUTS)
         assert not errors, f"{chapter}: error or stderr output in JupyterLab:\n" + "\n".join(errors)
         assert state["done"] == total, f"{chapter}: only {state['done']} of {total} cells ran"
+        raw = raw_latex(page, ".jp-OutputArea-output")
+        assert not raw, f"{chapter}: outputs show raw LaTeX: {raw}"
 
         explorers = page.evaluate(EXPLORERS, list(SLIDER_WORDS))
         for word in MUST_HAVE_SLIDERS.get(chapter, ()):
@@ -286,7 +293,7 @@ def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
             for word in explorer["sliders"]:
                 before = page.evaluate(SHOWN, explorer["index"])
                 assert before["images"], f"{chapter}: explorer with {word!r} shows no figure"
-                move_slider(page, explorer["index"], word, ["ArrowRight", "ArrowRight", "End"])
+                move_slider(page, explorer["index"], word)
                 after = wait_for_change(page, explorer["index"], before)
                 where = f"{chapter}, explorer {explorer['index']}, slider {word!r}"
                 assert after["readouts"] != before["readouts"], f"{where}: slider did not move"
@@ -295,6 +302,9 @@ def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
                 errors = page.evaluate(ERROR_OUTPUTS)
                 assert not errors, f"{where}: error after moving the slider:\n" + "\n".join(errors)
         screenshot(page, chapter)
+    except BaseException:
+        screenshot(page, chapter, "failed")
+        raise
     finally:
         context.close()
     assert (REPO / f"{chapter}.ipynb").read_bytes() == committed, f"{chapter} was saved"

@@ -24,7 +24,7 @@ SITE = REPO / "_build" / "html"
 SCREENSHOTS = REPO / "_build" / "screenshots"
 
 # Pages Sphinx writes besides the ones in _toc.yml (index.html redirects to the root page).
-EXTRA_PAGES = ["index.html", "genindex.html", "search.html"]
+EXTRA_PAGES = ["index.html", "genindex.html", "search.html", "py-modindex.html"]
 
 
 def toc_docnames(toc_path: Path = REPO / "_toc.yml") -> list[str]:
@@ -89,19 +89,28 @@ def site_url(site: Path):
 RAW_LATEX = re.compile(r"\\[A-Za-z]{2,}|\\[(\[]|\$\$|\$[^$\n]*[\\^_][^$\n]*\$")
 
 FIND_RAW_LATEX = """
-(source) => {
-  const skip = "pre, code, script, style, textarea, svg, mjx-container, .highlight, .MathJax";
+([source, roots]) => {
+  const skip = "pre, code, script, style, textarea, svg, mjx-container, .highlight, " +
+               ".MathJax, .cm-editor";
   const found = [];
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const pattern = new RegExp(source);
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const parent = node.parentElement;
-    if (!parent || parent.closest(skip)) continue;
-    if (pattern.test(node.textContent)) found.push(node.textContent.trim().slice(0, 120));
+  for (const root of document.querySelectorAll(roots)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest(skip)) continue;
+      if (pattern.test(node.textContent)) found.push(node.textContent.trim().slice(0, 120));
+    }
   }
   return found;
 }
 """
+
+
+def raw_latex(page, roots: str = "body") -> list[str]:
+    """Text under the ``roots`` elements (a CSS selector) that looks like untypeset LaTeX."""
+    return page.evaluate(FIND_RAW_LATEX, [RAW_LATEX.pattern, roots])
+
 
 MATH_STATE = """
 () => {
@@ -194,8 +203,7 @@ def check_page(chromium, url: str, screenshot: Path) -> list[str]:
         state = page.evaluate(MATH_STATE)
         problems += [f"math not typeset: {text!r}" for text in state["untypeset"]]
         problems += [f"MathJax error: {text!r}" for text in state["errors"]]
-        raw = page.evaluate(FIND_RAW_LATEX, RAW_LATEX.pattern)
-        problems += [f"raw LaTeX in the text: {text!r}" for text in raw]
+        problems += [f"raw LaTeX in the text: {text!r}" for text in raw_latex(page)]
         widgets = page.evaluate(WIDGET_STATE)
         if widgets["views"] and widgets["drawn"] < widgets["views"]:
             problems.append(
@@ -263,9 +271,10 @@ def submodules() -> list[str]:
 
 
 def test_api_page_documents_every_module():
-    """book/api.md has an automodule for every public submodule of backprop_lab."""
+    """book/api.md has an automodule (inside an eval-rst block, so that autodoc's output is
+    parsed as reStructuredText) for every public submodule of backprop_lab."""
     text = (REPO / "book" / "api.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"```\{automodule\}\s+(\S+)", text))
+    documented = set(re.findall(r"^\.\. automodule::\s+(\S+)", text, flags=re.M))
     missing = [name for name in submodules() if name not in documented]
     assert not missing, f"add to book/api.md: {missing}"
     for name in documented:

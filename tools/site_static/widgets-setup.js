@@ -10,12 +10,20 @@
   var staticRoot = here.slice(0, here.lastIndexOf("/") + 1); // .../_static/
   var widgets = staticRoot + "widgets/";
 
-  // RequireJS resolves module names against baseUrl. The widgets we use are all defined
-  // inside embed-amd.js, and its icon fonts live at <baseUrl>/@jupyter-widgets/
-  // html-manager/dist/. A third-party widget module would be looked up under
-  // widgets/missing-module/ on this same host (a 404 the site test reports), never a CDN.
-  window.requirejs.config({ baseUrl: widgets });
-  window.__jupyter_widgets_assets_path__ = widgets + "@jupyter-widgets/html-manager/dist/";
+  // RequireJS resolves module names against baseUrl. The widget modules we use are all
+  // defined inside embed-amd.js, but each looks for its icon fonts next to the URL that
+  // RequireJS gives its name; these paths put every name in html-manager/dist/, where the
+  // fonts are (the longest matching prefix wins, so .../dist/* names stay as they are).
+  // A third-party widget module would be looked up under widgets/missing-module/ on this
+  // host (a 404 the site test reports), never on a CDN.
+  var dist = "@jupyter-widgets/html-manager/dist";
+  var paths = {};
+  ["base", "base7", "controls", "controls7", "output", "html-manager"].forEach(function (name) {
+    paths["@jupyter-widgets/" + name] = dist + "/" + name;
+  });
+  paths[dist] = dist;
+  window.requirejs.config({ baseUrl: widgets, paths: paths });
+  window.__jupyter_widgets_assets_path__ = widgets + dist + "/";
 
   // The embed manager typesets widget labels with MathJax 2's MathJax.Hub.Queue, which
   // MathJax 3 does not have (every labelled widget would throw "reading 'Queue'").
