@@ -14,6 +14,7 @@ import pkgutil
 import re
 from pathlib import Path
 
+import browser
 import pytest
 import yaml
 from browser import REPO, PageWatch, serve_directory
@@ -279,3 +280,35 @@ def test_api_page_documents_every_module():
     assert not missing, f"add to book/api.md: {missing}"
     for name in documented:
         importlib.import_module(name)  # every documented module exists
+
+
+# --- the browser helpers themselves ----------------------------------------------------------
+
+
+def test_missing_browser_skips_locally_and_fails_under_ci(monkeypatch):
+    monkeypatch.setattr(browser, "chromium_path", lambda: None)
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        browser.require_chromium()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        browser.require_chromium()
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:8000/_static/mathjax/tex-chtml.js", True),
+        ("http://localhost:8888/lab", True),
+        ("ws://127.0.0.1:8888/api/kernels/1/channels", True),
+        ("data:image/png;base64,AAAA", True),
+        (
+            "https://cdn.jsdelivr.net/npm/@jupyter-widgets/html-manager@1.0.15/dist/embed-amd.js",
+            False,
+        ),
+        ("https://127.0.0.1.example.com/x.js", False),
+        ("http://10.0.0.1/x.js", False),
+    ],
+)
+def test_only_this_machine_counts_as_local(url, local):
+    assert browser.is_local(url) is local
