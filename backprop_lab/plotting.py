@@ -3,21 +3,21 @@
 All helpers take ``ax=`` (or make a new figure), return what they drew, and never change
 matplotlib's global state. They live in modules by idea and are gathered here:
 
-===========================  ==========================================  =====================
-function                     draws                                       module
-===========================  ==========================================  =====================
-:func:`draw_network`         neurons, weighted edges, forward/backward   :mod:`.diagram`
-                             numbers, a chain-rule path
-:func:`plot_activation`      an activation and its derivative            :mod:`.curves`
-:func:`plot_loss_curve`      loss over iterations, divergence marked     :mod:`.curves`
-:func:`plot_learning_rates`  several runs on one axes, clipped           :mod:`.curves`
-:func:`plot_descent_path`    1-D gradient descent on a function          :mod:`.curves`
-:func:`plot_decision_boundary`  a 2-D classifier's output and its data   :mod:`.surfaces`
-:func:`plot_regression_fit`  a 1-D fit, its data and target              :mod:`.surfaces`
-:func:`plot_loss_surface`    loss over two weights, with a descent path  :mod:`.surfaces`
-:func:`plot_training_state`  model and loss curve at one iteration       :mod:`.animation`
-:func:`animate_training`     frames over iterations as JavaScript HTML   :mod:`.animation`
-===========================  ==========================================  =====================
+==============================  ==========================================  =====================
+function                        draws                                       module
+==============================  ==========================================  =====================
+:func:`draw_network`            neurons, weighted edges, forward/backward   :mod:`.diagram`
+                                numbers, a chain-rule path
+:func:`plot_activation`         an activation and its derivative            :mod:`.curves`
+:func:`plot_loss_curve`         loss over iterations, divergence marked     :mod:`.curves`
+:func:`plot_learning_rates`     several runs on one axes, clipped           :mod:`.curves`
+:func:`plot_descent_path`       1-D gradient descent on a function          :mod:`.curves`
+:func:`plot_decision_boundary`  a 2-D classifier's output and its data      :mod:`.surfaces`
+:func:`plot_regression_fit`     a 1-D fit, its data and target              :mod:`.surfaces`
+:func:`plot_loss_surface`       loss over two weights, with a descent path  :mod:`.surfaces`
+:func:`plot_training_state`     model and loss curve at one iteration       :mod:`.animation`
+:func:`animate_training`        frames over iterations as JavaScript HTML   :mod:`.animation`
+==============================  ==========================================  =====================
 """
 
 from backprop_lab.animation import (

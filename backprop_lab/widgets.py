@@ -1,16 +1,16 @@
 """The book's interactive explorers (chapters 1 to 5), built on ipywidgets.
 
-===============================  ==========================================  =========
-explorer                         what the reader moves                       chapter
-===============================  ==========================================  =========
-:class:`NeuronExplorer`          one neuron's weights, bias, activation      1
-:class:`ForwardStepper`          a forward pass, layer by layer              2
-:class:`BackpropStepper`         the chain rule for one parameter, factor    3
-                                 by factor
-:class:`GradientDescentExplorer` learning rate, steps, start, function       4
-:class:`TrainingExplorer`        data set, hidden layers, activation,        5
-                                 learning rate, iterations, seed, reset
-===============================  ==========================================  =========
+================================  ==========================================  =========
+explorer                          what the reader moves                       chapter
+================================  ==========================================  =========
+:class:`NeuronExplorer`           one neuron's weights, bias, activation      1
+:class:`ForwardStepper`           a forward pass, layer by layer              2
+:class:`BackpropStepper`          the chain rule for one parameter, factor    3
+                                  by factor
+:class:`GradientDescentExplorer`  learning rate, steps, start, function       4
+:class:`TrainingExplorer`         data set, hidden layers, activation,        5
+                                  learning rate, iterations, seed, reset
+================================  ==========================================  =========
 
 Every explorer builds with no arguments, exposes its controls in ``controls`` (a dict keyed
 by parameter name), owns a ``figure`` redrawn in place and shown as a PNG ``image`` (so its
