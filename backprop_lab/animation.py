@@ -350,16 +350,17 @@ def animate_training(
 
 # matplotlib's player links Font Awesome from a CDN for its button icons; offline (and in
 # the static site, which must make no non-local request) those icons would be blank, so the
-# stylesheet is dropped and each icon replaced by a Unicode symbol.
+# stylesheet is dropped and each icon replaced by a Unicode symbol that common fonts
+# (DejaVu) have: the media-control symbols U+23EE/U+23ED showed as empty boxes.
 _ICONS = {
     "fa fa-minus": "&#8722;",
-    "fa fa-fast-backward": "&#9198;",
+    "fa fa-fast-backward": "&#8676;",
     "fa fa-step-backward": "&#9664;&#10073;",
     "fa fa-play fa-flip-horizontal": "&#9664;",
     "fa fa-pause": "&#10073;&#10073;",
     "fa fa-play": "&#9654;",
     "fa fa-step-forward": "&#10073;&#9654;",
-    "fa fa-fast-forward": "&#9197;",
+    "fa fa-fast-forward": "&#8677;",
     "fa fa-plus": "+",
 }
 _REMOTE_STYLESHEET = re.compile(r"<link[^>]*href=\"https?://[^\"]*\"[^>]*>", re.IGNORECASE)

@@ -70,6 +70,9 @@ class Explorer:
         for name, control in self.controls.items():
             if isinstance(control, widgets.Button):
                 continue
+            # the whole label ("learning rate", "hidden layers"), not a truncated one
+            if hasattr(control.style, "description_width"):
+                control.style.description_width = "initial"
             control.observe(self._on_change(name), names="value")
         self.update()
 
