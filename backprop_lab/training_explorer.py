@@ -148,7 +148,7 @@ class TrainingExplorer(Explorer):
             max=1,
             step=0.05,
             description="learning rate",
-            readout_format=".3g",
+            readout_format=".2g",  # log-grid points are not round (0.302 for 0.3)
             continuous_update=False,
         )
         c["iterations"] = widgets.IntSlider(

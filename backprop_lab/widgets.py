@@ -242,7 +242,7 @@ class GradientDescentExplorer(Explorer):
             max=0.5,
             step=0.01,
             description="learning rate",
-            readout_format=".3g",
+            readout_format=".2g",  # log-grid points are not round (0.302 for 0.3)
         )
         self.controls["steps"] = widgets.IntSlider(
             value=min(steps, 100), min=0, max=100, description="steps"
