@@ -85,9 +85,13 @@ def site_url(site: Path):
 
 # --- what a page must look like once loaded ------------------------------------------------
 
-# Text outside code that still looks like LaTeX: a backslash command, \( \[ or $$, or a
-# $...$ span holding a backslash, ^ or _ (math that was never parsed as math).
-RAW_LATEX = re.compile(r"\\[A-Za-z]{2,}|\\[(\[]|\$\$|\$[^$\n]*[\\^_][^$\n]*\$")
+# Text outside code that still looks like LaTeX: a backslash command, \( \[ or $$, a
+# $...$ span holding a backslash, ^ or _ (math that was never parsed as math), or a lone
+# $ at the edge of a text node, left beside typeset math whose delimiters were misparsed
+# (display math glued to a list item's text came out as "$" + inline math + "$").
+RAW_LATEX = re.compile(
+    r"\\[A-Za-z]{2,}|\\[(\[]|\$\$|\$[^$\n]*[\\^_][^$\n]*\$|\$\s*$|^\s*[.,;:)]*\$"
+)
 
 FIND_RAW_LATEX = """
 ([source, roots]) => {
