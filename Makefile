@@ -45,8 +45,11 @@ vendor: $(VENDOR_STAMP)
 book: lab
 
 # (book/_vendor holds the website's JavaScript; the file browser need not show it.)
+# As root (containers, CI machines) JupyterLab refuses to start without --allow-root.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab book/ \
+	$(BIN)/jupyter lab book/ $(ALLOW_ROOT) \
 	    --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "_vendor"]'
 
 # --all: re-read and re-execute every page, so the site always shows what today's code
