@@ -50,7 +50,8 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab book/ $(ALLOW_ROOT) \
-	    --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "_vendor"]'
+	    --ContentsManager.hide_globs='["__pycache__", "*.pyc", "*.pyo", ".DS_Store", "*~", "_vendor"]' \
+	    $(LAB_ARGS)
 
 # --all: re-read and re-execute every page, so the site always shows what today's code
 # computes (Sphinx alone would skip notebooks that did not change).
