@@ -282,6 +282,20 @@ def torch_matmul_peak(dtype, sizes=(512, 768, 1024), repeats=5) -> dict:
     return {"gflops": max(best.values()), "by_size": best}
 
 
+def best_step_products(x, w1, w2, a1, d2, d1, repeats: int) -> float:
+    """Best time of one step's five products (numpy arrays or torch tensors alike)."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = clock()
+        _ = x @ w1
+        _ = a1 @ w2
+        _ = a1.T @ d2
+        _ = d2 @ w2.T
+        _ = x.T @ d1
+        best = min(best, clock() - start)
+    return best
+
+
 def case_gemm_ceiling(case: Case, dtype, repeats=200) -> float:
     """GFLOP/s of the step's five products alone (same shapes), best of ``repeats``."""
     rng = np.random.default_rng(0)
@@ -293,16 +307,7 @@ def case_gemm_ceiling(case: Case, dtype, repeats=200) -> float:
     a1 = rng.normal(size=(b, n1)).astype(dtype)
     d2 = rng.normal(size=(b, n2)).astype(dtype)
     d1 = rng.normal(size=(b, n1)).astype(dtype)
-    best = float("inf")
-    for _ in range(repeats):
-        start = clock()
-        _ = x @ w1
-        _ = a1 @ w2
-        _ = a1.T @ d2
-        _ = d2 @ w2.T
-        _ = x.T @ d1
-        best = min(best, clock() - start)
-    return case.matmul_flops() / best / 1e9
+    return case.matmul_flops() / best_step_products(x, w1, w2, a1, d2, d1, repeats) / 1e9
 
 
 def torch_gemm_ceiling(case: Case, dtype, repeats=200) -> float:
@@ -314,16 +319,7 @@ def torch_gemm_ceiling(case: Case, dtype, repeats=200) -> float:
     x, w1 = torch.randn(b, n0, dtype=tdtype, generator=g), torch.randn(n0, n1, dtype=tdtype)
     w2, a1 = torch.randn(n1, n2, dtype=tdtype), torch.randn(b, n1, dtype=tdtype)
     d2, d1 = torch.randn(b, n2, dtype=tdtype), torch.randn(b, n1, dtype=tdtype)
-    best = float("inf")
-    for _ in range(repeats):
-        start = clock()
-        _ = x @ w1
-        _ = a1 @ w2
-        _ = a1.T @ d2
-        _ = d2 @ w2.T
-        _ = x.T @ d1
-        best = min(best, clock() - start)
-    return case.matmul_flops() / best / 1e9
+    return case.matmul_flops() / best_step_products(x, w1, w2, a1, d2, d1, repeats) / 1e9
 
 
 # ----------------------------------------------------------------------- driver
