@@ -8,10 +8,19 @@ from hypothesis import HealthCheck, settings
 
 matplotlib.use("Agg")
 
+# Under CI=true the examples are derandomized (drawn from a fixed seed per test), so a
+# green CI run means the same on every machine and a red one reproduces anywhere with
+# `CI=true pytest ...`; print_blob prints the @reproduce_failure line of a failure.
+# Locally the examples are random, which keeps looking for new counterexamples.
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
-settings.register_profile("dev", max_examples=30, deadline=None)
+settings.register_profile("dev", max_examples=30, deadline=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
