@@ -12,7 +12,7 @@ Everything a chapter computes, plots or lets the reader move lives here:
 from backprop_lab import datasets, descent, efficiency, illustrations, plotting, widgets
 from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
 from backprop_lab.chain_rule import ChainRule, chain_rule
-from backprop_lab.exercises import Exercise, Feedback
+from backprop_lab.exercises import CodeExercise, Exercise, Feedback
 from backprop_lab.gradcheck import GradientCheck, check_gradients
 from backprop_lab.losses import LOSSES, Loss, get_loss
 from backprop_lab.network import Network
@@ -36,6 +36,7 @@ __all__ = [
     "BackpropStepper",
     "BackwardTrace",
     "ChainRule",
+    "CodeExercise",
     "Exercise",
     "Feedback",
     "ForwardStepper",

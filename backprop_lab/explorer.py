@@ -14,22 +14,118 @@ An explorer is one object holding
 Callbacks are thin: they call pure functions of the other modules, then :meth:`update`
 redraws. Nothing a reader does may raise: an error becomes a status message and the last
 good picture stays.
+
+**On the static website** no kernel runs. When a chapter is executed for the site
+(:func:`backprop_lab.site.building_site`), or when :meth:`Explorer.static_view` is called,
+the explorer renders every state that its main controls reach (:meth:`Explorer.static_axes`)
+with the same :meth:`update` that draws the live picture, and shows instead a
+:class:`StaticView`: a slider (or menu) for each such control whose ``index`` is
+``jslink``-ed, in the browser, to a :class:`ipywidgets.Stack` of the precomputed frames
+(nested stacks for a second control). Controls that are not precomputed are shown
+disabled and say so. In JupyterLab nothing is precomputed unless asked.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import io
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import ipywidgets as widgets
 
 from backprop_lab.figures import detached_figure, png_bytes
+from backprop_lab.site import building_site
 
-__all__ = ["Explorer"]
+__all__ = [
+    "Explorer",
+    "StaticAxis",
+    "StaticView",
+    "grid_around",
+    "quantized_png",
+    "values_with",
+]
+
+MAX_STATIC_FRAMES = 400
+"""At most this many precomputed frames in one explorer (about 4 MB of page)."""
+
+FIXED_NOTE = "fixed on this page"
+
+
+def quantized_png(png: bytes, colors: int = 64) -> bytes:
+    """A PNG reduced to a palette of ``colors`` colours: a fifth of the bytes for a figure.
+
+    The frames of a :class:`StaticView` are stored this way in the page; median-cut
+    quantisation without dithering is deterministic, so the same figure always gives the
+    same bytes.
+    """
+    from PIL import Image
+
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    palette = picture.quantize(
+        colors=colors, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+def values_with(default: float, values: Sequence[float], digits: int = 12) -> list[float]:
+    """``values`` sorted, with the control's ``default`` among them (for a static axis)."""
+    merged = {round(float(v), digits) for v in values} | {round(float(default), digits)}
+    return sorted(merged)
+
+
+def grid_around(default: float, low: float, high: float, step: float) -> list[float]:
+    """Every ``default + k * step`` within ``[low, high]``: a coarse grid through the default."""
+    below = int((default - low) // step + 1e-9)
+    above = int((high - default) // step + 1e-9)
+    return [round(default + k * step, 10) for k in range(-below, above + 1)]
+
+
+@dataclass(frozen=True)
+class StaticAxis:
+    """One control whose states the static website shows, and which values it takes.
+
+    Parameters
+    ----------
+    name : str
+        The key of the control in :attr:`Explorer.controls`.
+    values : sequence or callable
+        The control values to precompute, or a function returning them once the outer
+        axes are set (e.g. the steps of the parameter chosen by an outer menu).
+    labels : sequence of str, optional
+        What the site's slider shows for each value (default ``str(value)``).
+    description : str, optional
+        The site slider's label (default the control's own).
+    """
+
+    name: str
+    values: Sequence[Any] | Callable[[], Sequence[Any]]
+    labels: Sequence[str] | Callable[[Sequence[Any]], Sequence[str]] | None = None
+    description: str | None = None
+
+    def resolve(self) -> tuple[list[Any], list[str]]:
+        values = list(self.values() if callable(self.values) else self.values)
+        if self.labels is None:
+            labels = [str(v) for v in values]
+        elif callable(self.labels):
+            labels = list(self.labels(values))
+        else:
+            labels = list(self.labels)
+        if not values or len(labels) != len(values):
+            raise ValueError(f"static axis {self.name!r} needs one label per value")
+        return values, labels
+
+    @property
+    def dependent(self) -> bool:
+        """Whether the values depend on the outer axes (then each outer state has its own)."""
+        return callable(self.values)
+
 
 _STATUS_STYLE = {
     "ok": "color:#1b3a57",
@@ -57,15 +153,21 @@ class Explorer:
         self._status = ""
         self._level = "ok"
         self._holding = False
+        self._quiet = False
         self.renders = 0
         self.widget: widgets.Box = widgets.VBox()
+        self._rows: list[list[widgets.Widget]] = []
+        self._outputs: list[widgets.Widget] = []
+        self._static_view: StaticView | None = None
 
     # ------------------------------------------------------------------ building
 
     def _assemble(self, rows: list[list[widgets.Widget]], extra: list[Any] | None = None) -> None:
         """Lay out control rows, the figure, extra widgets and the status, then draw."""
+        self._rows = [list(row) for row in rows]
+        self._outputs = [self.image, self._status_widget, *(extra or [])]
         boxes = [widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")) for row in rows]
-        self.widget = widgets.VBox([*boxes, self.image, self._status_widget, *(extra or [])])
+        self.widget = widgets.VBox([*boxes, *self._outputs])
         self.widget.add_class("backprop-lab-explorer")
         for name, control in self.controls.items():
             if isinstance(control, widgets.Button):
@@ -78,14 +180,41 @@ class Explorer:
 
     def _on_change(self, name: str) -> Callable[[dict], None]:
         def callback(change: dict) -> None:
+            if self._quiet:
+                return
+            self._changed(name)
             if not self._holding:
-                self._changed(name)
                 self.update()
 
         return callback
 
     def _changed(self, name: str) -> None:
-        """Hook: a control changed (before :meth:`update`); e.g. to adjust other controls."""
+        """Hook: a control changed (before :meth:`update`); e.g. to adjust other controls.
+
+        Called for every change, inside :meth:`hold` too, so that what one control implies
+        for the others (a new menu entry, a new range) is never skipped; changes the hook
+        makes itself go through :meth:`_quietly`.
+        """
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        """Change controls from inside the explorer without calling hooks or redrawing."""
+        previous, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = previous
+
+    def _apply(self, values: dict[str, Any], redraw: bool = True) -> None:
+        """Set several controls (hooks run for each), then redraw once if ``redraw``."""
+        previous, self._holding = self._holding, True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._holding = previous
+        if redraw:
+            self.update()
 
     @contextmanager
     def hold(self) -> Iterator[None]:
@@ -143,8 +272,10 @@ class Explorer:
     # ------------------------------------------------------------------ display
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        """The live widget, with the current picture as a PNG for viewers without widgets."""
-        bundle = dict(self.widget._repr_mimebundle_(**kwargs) or {})
+        """The live widget (the static view when building the website), with the current
+        picture as a PNG for viewers without widgets."""
+        shown = self.static_view().widget if building_site() else self.widget
+        bundle = dict(shown._repr_mimebundle_(**kwargs) or {})
         bundle["text/plain"] = (
             f"{type(self).__name__}: {self.status} "
             "(interactive in JupyterLab or on Binder: move the controls to explore)"
@@ -153,6 +284,85 @@ class Explorer:
             bundle["image/png"] = base64.b64encode(bytes(self.image.value)).decode("ascii")
         return bundle
 
+    # ------------------------------------------------------------------ static site
+
+    def static_axes(self) -> list[StaticAxis]:
+        """The controls the static website precomputes, outermost first (at most three).
+
+        Subclasses override it; the default precomputes nothing (the site then shows the
+        default picture and every control disabled).
+        """
+        return []
+
+    def frame_png(self) -> bytes:
+        """The current picture as the website stores it (:func:`quantized_png` of :attr:`png`)."""
+        return quantized_png(self.png)
+
+    def _capture(self) -> widgets.Widget:
+        """The current picture and texts as new widgets: one frame of the static view."""
+        parts: list[widgets.Widget] = []
+        for output in self._outputs:
+            if output is self.image:
+                parts.append(
+                    widgets.Image(
+                        value=self.frame_png(),
+                        format="png",
+                        layout=widgets.Layout(max_width="100%"),
+                    )
+                )
+            else:
+                parts.append(
+                    type(output)(value=output.value, layout=widgets.Layout(min_height="1.6em"))
+                )
+        frame = widgets.VBox(parts)
+        frame.add_class("bpl-frame")
+        return frame
+
+    def static_view(self, refresh: bool = False) -> StaticView:
+        """Render every state of :meth:`static_axes` and link them to sliders, for the website.
+
+        The explorer's controls are back at their values afterwards. The view is built once
+        and kept (``refresh=True`` builds it again).
+
+        Raises
+        ------
+        ValueError
+            If the axes would make more than ``MAX_STATIC_FRAMES`` frames.
+        """
+        if self._static_view is not None and not refresh:
+            return self._static_view
+        axes = self.static_axes()
+        names = [axis.name for axis in axes]
+        saved = {name: self.controls[name].value for name in names}
+        count = self._count_frames(axes)
+        if count > MAX_STATIC_FRAMES:
+            raise ValueError(
+                f"{type(self).__name__}.static_axes() would precompute {count} frames; "
+                f"at most {MAX_STATIC_FRAMES} fit a page"
+            )
+        try:
+            self._static_view = StaticView(self, axes, defaults=saved)
+        finally:
+            with self.hold():
+                for name, value in saved.items():
+                    self.controls[name].value = value
+        return self._static_view
+
+    def _count_frames(self, axes: list[StaticAxis]) -> int:
+        """How many frames the axes make (dependent axes are counted by setting the outer)."""
+        if not axes:
+            return 1
+        head, rest = axes[0], axes[1:]
+        values, _ = head.resolve()
+        if not any(axis.dependent for axis in rest):
+            return len(values) * self._count_frames(rest)
+        total = 0
+        for value in values:
+            with self.hold():
+                self.controls[head.name].value = value
+            total += self._count_frames(rest)
+        return total
+
     def __repr__(self) -> str:
         values = ", ".join(
             f"{name}={control.value!r}"
@@ -160,3 +370,177 @@ class Explorer:
             if hasattr(control, "value")
         )
         return f"{type(self).__name__}({values})"
+
+
+def _disabled_twin(control: widgets.Widget) -> widgets.Widget:
+    """A disabled copy of a control for the static page, showing its current value."""
+    common = {"description": control.description, "disabled": True}
+    if isinstance(control, widgets.Dropdown):
+        return widgets.Dropdown(options=list(control.options), value=control.value, **common)
+    if isinstance(control, widgets.FloatLogSlider):
+        keys = ("value", "min", "max", "step", "base", "readout_format")
+    elif isinstance(control, widgets.FloatSlider | widgets.IntSlider):
+        keys = ("value", "min", "max", "step", "readout_format")
+    else:
+        return widgets.Text(value=str(control.value), **common)
+    return type(control)(**{key: getattr(control, key) for key in keys}, **common)
+
+
+class StaticView:
+    """An explorer's website view: precomputed frames switched by sliders in the browser.
+
+    Built by :meth:`Explorer.static_view`. Each :class:`StaticAxis` becomes a
+    :class:`ipywidgets.SelectionSlider` (a :class:`ipywidgets.Dropdown` for a menu) whose
+    ``index`` is ``jslink``-ed to the ``selected_index`` of a :class:`ipywidgets.Stack`;
+    a second axis nests a stack in every child of the first. An axis whose values depend on
+    the outer ones gets its own slider inside each outer state; otherwise one slider drives
+    every stack of its level. The links live in the saved widget state, so they work in a
+    static page with no kernel.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        What the page shows.
+    frames : dict
+        Frame widget by the tuple of value indices, outermost first.
+    states : dict
+        The control values of each frame, by the same keys.
+    sliders : dict
+        The site controls of the axes shared by every state, by control name.
+    """
+
+    def __init__(
+        self, explorer: Explorer, axes: list[StaticAxis], defaults: dict[str, Any] | None = None
+    ) -> None:
+        self.explorer = explorer
+        self.axes = list(axes)
+        self.frames: dict[tuple[int, ...], widgets.Widget] = {}
+        self.states: dict[tuple[int, ...], dict[str, Any]] = {}
+        self.sliders: dict[str, widgets.Widget] = {}
+        self.links: list[Any] = []
+        self._defaults = {axis.name: explorer.controls[axis.name].value for axis in self.axes}
+        self._defaults.update(defaults or {})
+        body = self._level(0, (), {})
+        self.widget = widgets.VBox([self._note(), *self._control_rows(), body])
+        self.widget.add_class("backprop-lab-explorer")
+        self.widget.add_class("bpl-static-view")
+
+    # ................................................................ structure
+
+    def _site_control(self, axis: StaticAxis, labels: list[str], index: int) -> widgets.Widget:
+        control = self.explorer.controls[axis.name]
+        description = axis.description or getattr(control, "description", axis.name)
+        if isinstance(control, widgets.Dropdown):
+            site = widgets.Dropdown(
+                options=list(zip(labels, range(len(labels)))), index=index, description=description
+            )
+        else:
+            if len(set(labels)) != len(labels):
+                raise ValueError(f"static axis {axis.name!r} has repeated labels: {labels}")
+            site = widgets.SelectionSlider(
+                options=labels, index=index, description=description, continuous_update=True
+            )
+        site.style.description_width = "initial"
+        site.add_class(f"bpl-axis-{axis.name}")
+        if axis.name == "step":
+            site.add_class("bpl-step-slider")
+        return site
+
+    def _with_buttons(self, axis: StaticAxis, site: widgets.Widget) -> widgets.Widget:
+        """The site control, with previous/next buttons when the explorer has them."""
+        if axis.name != "step" or "next" not in self.explorer.controls:
+            return site
+        buttons = []
+        for name, css in (("previous", "bpl-step-previous"), ("next", "bpl-step-next")):
+            original = self.explorer.controls[name]
+            button = widgets.Button(description=original.description, layout=original.layout)
+            button.add_class(css)
+            buttons.append(button)
+        group = widgets.HBox([site, *buttons], layout=widgets.Layout(flex_flow="row wrap"))
+        group.add_class("bpl-step-group")
+        return group
+
+    def _default_index(self, axis: StaticAxis, values: list[Any]) -> int:
+        default = self._defaults[axis.name]
+        if default in values:
+            return values.index(default)
+        try:
+            return min(range(len(values)), key=lambda k: abs(float(values[k]) - float(default)))
+        except (TypeError, ValueError):
+            return 0
+
+    def _level(self, depth: int, key: tuple[int, ...], assignment: dict[str, Any]) -> Any:
+        explorer = self.explorer
+        if depth == len(self.axes):
+            explorer._apply(assignment)
+            frame = explorer._capture()
+            self.frames[key], self.states[key] = frame, dict(assignment)
+            return frame
+        axis = self.axes[depth]
+        explorer._apply(assignment, redraw=False)
+        values, labels = axis.resolve()
+        index = self._default_index(axis, values)
+        children = [
+            self._level(depth + 1, (*key, k), {**assignment, axis.name: value})
+            for k, value in enumerate(values)
+        ]
+        stack = widgets.Stack(children, selected_index=index)
+        if axis.dependent:
+            site = self._site_control(axis, labels, index)
+            self.links.append(widgets.jslink((site, "index"), (stack, "selected_index")))
+            group = widgets.VBox([self._with_buttons(axis, site), stack])
+            group.add_class("bpl-step-group")
+            return group
+        if axis.name not in self.sliders:
+            self.sliders[axis.name] = self._site_control(axis, labels, index)
+        self.links.append(
+            widgets.jslink((self.sliders[axis.name], "index"), (stack, "selected_index"))
+        )
+        return stack
+
+    def _control_rows(self) -> list[widgets.Widget]:
+        """The shared sliders, then every other control disabled with a note beside it."""
+        explorer = self.explorer
+        axis_names = {axis.name for axis in self.axes}
+        rows = []
+        for axis in self.axes:
+            if axis.name in self.sliders:
+                rows.append(self._with_buttons(axis, self.sliders[axis.name]))
+        fixed = []
+        for name, control in explorer.controls.items():
+            if name in axis_names or isinstance(control, widgets.Button):
+                continue
+            twin = _disabled_twin(control)
+            twin.style.description_width = "initial"
+            note = widgets.HTML(f'<span class="bpl-fixed-note">({FIXED_NOTE})</span>')
+            fixed.append(widgets.HBox([twin, note], layout=widgets.Layout(margin="0 1em 0 0")))
+        if fixed:
+            rows.append(widgets.HBox(fixed, layout=widgets.Layout(flex_flow="row wrap")))
+        return rows
+
+    def _note(self) -> widgets.HTML:
+        names = [
+            getattr(self.explorer.controls[axis.name], "description", axis.name)
+            for axis in self.axes
+        ]
+        live = " and ".join(f"<b>{html.escape(n)}</b>" for n in names)
+        others = [
+            n
+            for n, c in self.explorer.controls.items()
+            if n not in {axis.name for axis in self.axes} and not isinstance(c, widgets.Button)
+        ]
+        if names:
+            text = (
+                f"On this page the picture follows the {live} "
+                f"{'controls' if len(names) > 1 else 'control'}: its {len(self.frames)} "
+                "states were computed when the book was built."
+            )
+        else:
+            text = "On this page the picture shows the default setting."
+        if others:
+            text += (
+                " The other controls are fixed here: open the chapter in JupyterLab or on "
+                "Binder (the rocket button at the top of the page) to change them."
+            )
+        note = widgets.HTML(f'<p class="bpl-static-note">{text}</p>')
+        return note

@@ -20,7 +20,7 @@ import numpy as np
 
 from backprop_lab.chain_rule import ChainRule, chain_rule
 from backprop_lab.diagram import draw_network
-from backprop_lab.explorer import Explorer
+from backprop_lab.explorer import Explorer, StaticAxis
 from backprop_lab.network import Network
 from backprop_lab.validation import check_integer
 
@@ -111,6 +111,10 @@ class _Stepper(Explorer):
     @property
     def step(self) -> int:
         return int(self.controls["step"].value)
+
+    def static_axes(self) -> list[StaticAxis]:
+        """On the website: every step (and, for backpropagation, every parameter)."""
+        return [StaticAxis("step", lambda: list(range(self.n_steps + 1)))]
 
 
 class ForwardStepper(_Stepper):
@@ -299,12 +303,13 @@ class BackpropStepper(_Stepper):
             return
         self.chain = chain_rule(self.net, self.x, self.y, self.controls["param"].value)
         slider = self.controls["step"]
-        self._holding = True
-        try:
+        with self._quietly():
             slider.max = self.n_steps
             slider.value = 0
-        finally:
-            self._holding = False
+
+    def static_axes(self) -> list[StaticAxis]:
+        """On the website: every parameter of the menu, and every step of its chain."""
+        return [StaticAxis("param", list(self.controls["param"].options)), *super().static_axes()]
 
     def _full_labels(self) -> dict[str, Any]:
         return {
@@ -327,6 +332,8 @@ class BackpropStepper(_Stepper):
         return known
 
     def _render(self) -> tuple[str, str]:
+        if self.chain.param != self.controls["param"].value:  # never show another chain
+            self._changed("param")
         step = min(self.step, self.n_steps)
         chain = self.chain
         self._draw(

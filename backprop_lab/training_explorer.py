@@ -17,7 +17,7 @@ import numpy as np
 from backprop_lab import datasets
 from backprop_lab.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.animation import TrainingView
-from backprop_lab.explorer import Explorer
+from backprop_lab.explorer import Explorer, StaticAxis, values_with
 from backprop_lab.network import Network
 from backprop_lab.validation import check_choice, check_integer, check_positive_number
 
@@ -182,6 +182,29 @@ class TrainingExplorer(Explorer):
                 [c["seed"], c["reset"]],
             ]
         )
+
+    # ..................................................................... website
+
+    # too small, good, oscillating and diverging (log-spaced, half a decade apart)
+    STATIC_LEARNING_RATES = tuple(10.0 ** (-3 + 0.5 * k) for k in range(9))
+    STATIC_ITERATION_POSITIONS = 11
+
+    def static_axes(self) -> list[StaticAxis]:
+        """On the website: nine or ten learning rates, and eleven iterations positions."""
+        c = self.controls
+        count = self.STATIC_ITERATION_POSITIONS - 1
+        every = self.snapshot_every * max(
+            1, round(self.max_iterations / self.snapshot_every / count)
+        )
+        iterations = values_with(c["iterations"].value, range(0, self.max_iterations + 1, every))
+        return [
+            StaticAxis(
+                "learning_rate",
+                values_with(c["learning_rate"].value, self.STATIC_LEARNING_RATES, digits=6),
+                lambda values: [f"{v:.2g}" for v in values],
+            ),
+            StaticAxis("iterations", [int(v) for v in iterations]),
+        ]
 
     # ..................................................................... training
 

@@ -30,7 +30,7 @@ import numpy as np
 from backprop_lab.activations import HIDDEN_ACTIVATIONS, get_activation
 from backprop_lab.curves import plot_descent_path, plot_loss_curve
 from backprop_lab.descent import FUNCTIONS, get_function
-from backprop_lab.explorer import Explorer
+from backprop_lab.explorer import Explorer, StaticAxis, grid_around, values_with
 from backprop_lab.steppers import BackpropStepper, ForwardStepper
 from backprop_lab.training_explorer import TrainingExplorer, parse_hidden_layers
 from backprop_lab.validation import check_choice, check_integer, check_positive_number
@@ -53,6 +53,14 @@ def _number(argument: str, value: Any) -> float:
     if not np.isfinite(value):
         raise ValueError(f"{argument} must be a finite number; got {value}")
     return value
+
+
+def _two_places(values: Any) -> list[str]:
+    return [f"{v:.2f}" for v in values]
+
+
+def _significant(values: Any) -> list[str]:
+    return [f"{v:.2g}" for v in values]
 
 
 def _slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> Any:
@@ -178,7 +186,18 @@ class NeuronExplorer(Explorer):
                 self.plane_ax.contour(gx, gy, gz, levels=[0.0], colors="black", linewidths=1.5)
             )
         self._input.set_data([v["x1"]], [v["x2"]])
+        return self._message(v, z, a, act)
 
+    def static_axes(self) -> list[StaticAxis]:
+        """On the website: the weight :math:`w_1` and the bias :math:`b`, in steps of 1."""
+        c = self.controls
+        return [
+            StaticAxis(name, grid_around(c[name].value, c[name].min, c[name].max, 1.0), _two_places)
+            for name in ("w1", "b")
+        ]
+
+    @staticmethod
+    def _message(v: dict[str, Any], z: float, a: float, act: Any) -> tuple[str, str]:
         def p(name: str) -> str:
             text = f"{v[name]:.2f}"
             return f"({text})" if text.startswith("-") else text
@@ -262,14 +281,11 @@ class GradientDescentExplorer(Explorer):
             return
         fn = get_function(self.controls["function"].value)
         start = self.controls["start"]
-        self._holding = True
-        try:
+        with self._quietly():
             low, high = fn.domain
             start.min, start.max = min(low, start.min), max(high, start.max)
             start.value = fn.start
             start.min, start.max = low, high
-        finally:
-            self._holding = False
 
     def _render(self) -> tuple[str, str]:
         v = {name: c.value for name, c in self.controls.items()}
@@ -286,3 +302,21 @@ class GradientDescentExplorer(Explorer):
         self.value_ax.set_ylabel("$f(x_t)$")
         self.value_ax.set_title(f"regime: {path.regime}", fontsize=10)
         return path.message, "warning" if path.regime == "diverging" else "ok"
+
+    # too small, good, oscillating and diverging on both functions (the regimes of x^2
+    # change at 0.5 and 1; those of the double well, near its minimum, at about 0.1 and 0.2)
+    STATIC_LEARNING_RATES = (0.003, 0.01, 0.03, 0.1, 0.15, 0.3, 0.6, 0.9, 1.1)
+    STATIC_STEPS = (0, 1, 2, 3, 5, 10, 20, 50, 100)
+
+    def static_axes(self) -> list[StaticAxis]:
+        """On the website: each function at its start, a set of learning rates and steps."""
+        c = self.controls
+        return [
+            StaticAxis("function", list(FUNCTIONS)),
+            StaticAxis(
+                "learning_rate",
+                values_with(c["learning_rate"].value, self.STATIC_LEARNING_RATES),
+                _significant,
+            ),
+            StaticAxis("steps", [int(v) for v in values_with(c["steps"].value, self.STATIC_STEPS)]),
+        ]
