@@ -46,6 +46,7 @@ __all__ = [
     "StaticAxis",
     "StaticView",
     "grid_around",
+    "nearest_index",
     "quantized_png",
     "values_with",
 ]
@@ -85,6 +86,17 @@ def grid_around(default: float, low: float, high: float, step: float) -> list[fl
     below = int((default - low) // step + 1e-9)
     above = int((high - default) // step + 1e-9)
     return [round(default + k * step, 10) for k in range(-below, above + 1)]
+
+
+def nearest_index(values: Sequence[Any], default: Any) -> int:
+    """Where ``default`` is in ``values``, or the nearest number (the frame shown first)."""
+    values = list(values)
+    if default in values:
+        return values.index(default)
+    try:
+        return min(range(len(values)), key=lambda k: abs(float(values[k]) - float(default)))
+    except (TypeError, ValueError):
+        return 0
 
 
 @dataclass(frozen=True)
@@ -461,13 +473,7 @@ class StaticView:
         return group
 
     def _default_index(self, axis: StaticAxis, values: list[Any]) -> int:
-        default = self._defaults[axis.name]
-        if default in values:
-            return values.index(default)
-        try:
-            return min(range(len(values)), key=lambda k: abs(float(values[k]) - float(default)))
-        except (TypeError, ValueError):
-            return 0
+        return nearest_index(values, self._defaults[axis.name])
 
     def _level(self, depth: int, key: tuple[int, ...], assignment: dict[str, Any]) -> Any:
         explorer = self.explorer

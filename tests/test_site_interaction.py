@@ -1,0 +1,351 @@
+"""The built site answers the reader, in headless Chromium, with no kernel and no network.
+
+For every explorer of every chapter: each precomputed control is moved as a reader moves it
+(a slider with the keyboard, a menu with the mouse, the stepper buttons by clicking), and
+the picture and status line shown must be the frame of that state, byte for byte the PNG
+and word for word the status that the Python explorer renders for the same state.
+For every exercise: a right and a wrong answer typed into the box get their verdicts from
+the page, the page marks typed text as the package does, and hint and solution stay
+closed until opened.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+import test_site
+from browser import REPO, PageWatch
+from test_site import toc_docnames
+
+from backprop_lab.exercises import Exercise
+from backprop_lab.explorer import nearest_index
+
+site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
+
+CHAPTERS = [name for name in toc_docnames() if (REPO / f"{name}.ipynb").exists()]
+EXPLORER_CELL = re.compile(r"bl\.(?:widgets\.)?\w+(?:Explorer|Stepper)\(")
+
+# The frame visible in a static view: its picture's bytes (base64) and its status text.
+VISIBLE_FRAME = """
+async (view) => {
+  const frames = Array.from(view.querySelectorAll(".bpl-frame"))
+                      .filter((f) => f.offsetParent !== null);
+  if (frames.length !== 1) return { count: frames.length };
+  const frame = frames[0];
+  const image = frame.querySelector("img");
+  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const texts = Array.from(frame.querySelectorAll(".widget-html-content"))
+                     .map((e) => e.innerText.trim());
+  return { count: 1, png: btoa(binary), status: texts[0] };
+}
+"""
+
+
+def explorer_cells(docname: str) -> tuple[list[str], list[str]]:
+    """The chapter's code cells, and those of them that build an explorer, in page order."""
+    notebook = nbformat.read(REPO / f"{docname}.ipynb", as_version=4)
+    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    return code, [source for source in code if EXPLORER_CELL.search(source)]
+
+
+def build_explorer(code: list[str], cell: str) -> Any:
+    """The explorer a cell builds, as the chapter builds it (imports first, then the cell;
+    every earlier cell if the cell needs their names)."""
+    name = re.search(r"^(\w+)\s*=\s*" + EXPLORER_CELL.pattern, cell, flags=re.M).group(1)
+    namespace: dict[str, Any] = {}
+    try:
+        exec(code[0], namespace)
+        exec(cell, namespace)
+    except NameError:
+        namespace = {}
+        for source in code[: code.index(cell) + 1]:
+            exec(
+                "\n".join(line for line in source.splitlines() if not line.startswith("%")),
+                namespace,
+            )
+    return namespace[name]
+
+
+class ExpectedState:
+    """The state a reader has reached, followed in Python on the same explorer."""
+
+    def __init__(self, explorer: Any) -> None:
+        self.explorer = explorer
+        self.axes = explorer.static_axes()
+        self.defaults = {axis.name: explorer.controls[axis.name].value for axis in self.axes}
+        self.indices: dict[str, int] = {}
+        self._resolve(start=0)
+
+    def _resolve(self, start: int) -> None:
+        """Default positions for the axes from ``start`` on (inner ones may depend on outer)."""
+        for k, axis in enumerate(self.axes):
+            if k >= start and (axis.dependent or axis.name not in self.indices):
+                self.explorer._apply(self.assignment(k), redraw=False)
+                values, _ = axis.resolve()
+                self.indices[axis.name] = nearest_index(values, self.defaults[axis.name])
+
+    def values(self, name: str) -> list[Any]:
+        k = [axis.name for axis in self.axes].index(name)
+        self.explorer._apply(self.assignment(k), redraw=False)
+        return self.axes[k].resolve()[0]
+
+    def assignment(self, upto: int | None = None) -> dict[str, Any]:
+        chosen = {}
+        for axis in self.axes[:upto]:
+            self.explorer._apply(chosen, redraw=False)
+            values, _ = axis.resolve()
+            chosen[axis.name] = values[self.indices[axis.name]]
+        return chosen
+
+    def move(self, name: str, index: int) -> None:
+        self.indices[name] = index
+        k = [axis.name for axis in self.axes].index(name)
+        self._resolve(start=k + 1)
+
+    def render(self) -> tuple[str, str]:
+        self.explorer._apply(self.assignment())
+        png = base64.b64encode(self.explorer.frame_png()).decode("ascii")
+        return png, self.explorer.status
+
+
+def visible_control(view: Any, name: str) -> Any:
+    return view.locator(f".bpl-axis-{name}:visible").first
+
+
+def act(page: Any, view: Any, state: ExpectedState, name: str) -> str:
+    """Move one precomputed control one position, as a reader does; return what was done."""
+    values = state.values(name)
+    index = state.indices[name]
+    target = index + 1 if index + 1 < len(values) else index - 1
+    control = visible_control(view, name)
+    select = control.locator("select")
+    if select.count():
+        select.select_option(index=target)
+        done = f"chose entry {target} of {name}"
+    else:
+        handle = control.locator(".noUi-handle")
+        handle.focus()
+        handle.press("ArrowRight" if target > index else "ArrowLeft")
+        done = f"moved {name} to position {target}"
+    state.move(name, target)
+    return done
+
+
+def assert_shows(page: Any, view: Any, state: ExpectedState, what: str) -> None:
+    png, status = state.render()
+    status = " ".join(status.split())  # as HTML shows it
+    page.wait_for_function(
+        """([view, status]) => Array.from(view.querySelectorAll(".bpl-frame"))
+             .some((f) => f.offsetParent !== null && f.innerText.includes(status))""",
+        arg=[view.element_handle(), status[:60]],
+        timeout=5_000,
+    )
+    shown = view.evaluate(VISIBLE_FRAME)
+    assert shown["count"] == 1, f"{what}: {shown['count']} frames visible"
+    assert shown["status"] == status, what
+    assert shown["png"] == png, (
+        f"{what}: the picture is not the explorer's for {state.assignment()}"
+    )
+
+
+def open_page(chromium: Any, url: str) -> tuple[Any, Any, PageWatch]:
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    page.goto(url, wait_until="load", timeout=60_000)
+    return context, page, watch
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_every_explorer_answers_its_precomputed_controls(chromium, site_url, docname):
+    code, cells = explorer_cells(docname)
+    if not cells:
+        pytest.skip(f"{docname} has no explorer")
+    context, page, watch = open_page(chromium, site_url + f"{docname}.html")
+    try:
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.bpl-static-view .bpl-frame img').length > 0 && "
+            f"document.querySelectorAll('.bpl-static-view').length >= {len(cells)}",
+            timeout=60_000,
+        )
+        views = page.locator(".bpl-static-view")
+        assert views.count() == len(cells), "one static view per explorer cell"
+        for k, cell in enumerate(cells):
+            explorer = build_explorer(code, cell)
+            state = ExpectedState(explorer)
+            view = views.nth(k)
+            view.scroll_into_view_if_needed()
+            label = f"{docname} explorer {k + 1} ({type(explorer).__name__})"
+            assert_shows(page, view, state, f"{label} at first")
+            for axis in state.axes:
+                assert_shows(page, view, state, f"{label}: " + act(page, view, state, axis.name))
+            if "next" in explorer.controls:  # the stepper buttons move the step slider
+                for button, delta in (("next", 1), ("next", 1), ("previous", -1)):
+                    steps = state.values("step")
+                    target = state.indices["step"] + delta
+                    if not 0 <= target < len(steps):
+                        continue
+                    view.locator(f".bpl-step-{button}:visible").first.click()
+                    state.move("step", target)
+                    assert_shows(page, view, state, f"{label}: clicked {button}")
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()
+
+
+# --- exercises ---------------------------------------------------------------------------
+
+EXERCISES = """
+() => Array.from(document.querySelectorAll(".bpl-exercise[data-bpl-exercise]")).map((box) => ({
+  data: JSON.parse(atob(box.getAttribute("data-bpl-exercise"))),
+  ready: box.classList.contains("bpl-ready"),
+}))
+"""
+
+
+def right_and_wrong(data: dict[str, Any]) -> tuple[str, str]:
+    if data["choices"]:
+        wrong = next(c for c in data["choices"] if c != data["answer"])
+        return data["answer"], wrong
+    right = ", ".join(repr(v) for v in data["answer"])
+    wrong = ", ".join(repr(v * 1.5 + 1.0) for v in data["answer"])
+    return right, wrong
+
+
+def answer(box: Any, text: str, choice: bool) -> tuple[bool, str]:
+    if choice:
+        box.locator("select").select_option(label=text)
+    else:
+        box.locator("input").fill(text)
+        box.locator("button.bpl-check").click()
+    classes = box.get_attribute("class").split()
+    return "bpl-right" in classes, box.locator(".bpl-feedback").inner_text()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_exercises_mark_answers_in_the_page(chromium, site_url, docname):
+    context, page, watch = open_page(chromium, site_url + f"{docname}.html")
+    try:
+        exercises = page.evaluate(EXERCISES)
+        if not exercises:
+            pytest.skip(f"{docname} has no answer-box exercise")
+        boxes = page.locator(".bpl-exercise[data-bpl-exercise]")
+        for k, exercise in enumerate(exercises):
+            data = exercise["data"]
+            assert exercise["ready"], f"exercise {k + 1}: the page did not set it up"
+            right, wrong = right_and_wrong(data)
+            box = boxes.nth(k)
+            box.scroll_into_view_if_needed()
+            correct, feedback = answer(box, wrong, bool(data["choices"]))
+            assert not correct and "Not yet" in feedback, (k, wrong, feedback)
+            correct, feedback = answer(box, right, bool(data["choices"]))
+            assert correct and "Right" in feedback, (k, right, feedback)
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()
+
+
+# Typed text the page and the package must mark alike (the number grammar, the tolerance).
+TYPED = [
+    "0.5",
+    "1/2",
+    "2/4",
+    ".5",
+    "+0.5",
+    "5e-1",
+    "0.5004",
+    "0.5006",
+    "0.51",
+    "-0.5",
+    "1/0",
+    "inf",
+    "nan",
+    "",
+    "  ",
+    "0.5 0.5",
+    "abc",
+    "0x1",
+    "1_0",
+    "1.5/3",
+    "0.5;",
+    "5E-1",
+]
+
+
+@pytest.mark.browser
+def test_the_page_marks_typed_text_as_the_package_does(chromium, site_url):
+    context, page, _ = open_page(chromium, site_url + f"{CHAPTERS[0]}.html")
+    try:
+        for answer_value, tolerance in ((0.5, 1e-3), (0.0, 1e-3), ([0.5, -2.0], 1e-2)):
+            exercise = Exercise("q", answer_value, "s", tolerance=tolerance)
+            data = {
+                "answer": exercise.answer,
+                "choices": None,
+                "tolerance": exercise.tolerance,
+                "absolute_tolerance": exercise.absolute_tolerance,
+            }
+            for text in [*TYPED, "0.5, -2", "1/2 -2.01", "0.5,-2.03"]:
+                page_verdict = page.evaluate(
+                    "([text, data]) => window.backpropLab.mark(text, data).correct", [text, data]
+                )
+                assert page_verdict == exercise.check(text).correct, (answer_value, text)
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_hints_and_solutions_stay_closed_until_opened(chromium, site_url, docname):
+    context, page, _ = open_page(chromium, site_url + f"{docname}.html")
+    try:
+        panels = page.locator("details.bpl-hint, details.bpl-solution")
+        if not panels.count():
+            pytest.skip(f"{docname} has no exercise")
+        for k in range(panels.count()):
+            panel = panels.nth(k)
+            body = panel.locator(".sd-summary-content")
+            assert panel.get_attribute("open") is None and not body.is_visible(), k
+            panel.scroll_into_view_if_needed()
+            panel.locator("summary").click()
+            body.wait_for(state="visible", timeout=2_000)
+            assert body.inner_text().strip(), f"panel {k + 1} is empty"
+        exercises = page.locator(".bpl-exercise, .bpl-code-exercise").count()
+        solutions = page.locator("details.bpl-solution").count()
+        assert solutions == exercises, "every exercise has exactly one solution panel"
+    finally:
+        context.close()
+
+
+def test_no_exercise_answer_is_visible_in_a_page_source(site):
+    """The cell that builds an exercise is hidden (remove-input), so the page's text never
+    holds bl.Exercise(...) with its answer."""
+    for docname in CHAPTERS:
+        html = (Path(site) / f"{docname}.html").read_text(encoding="utf-8")
+        assert 'Exercise</span><span class="p">(' not in html, docname
+
+
+def test_every_page_has_an_icon(site):
+    for docname in [*toc_docnames()]:
+        html = (Path(site) / f"{docname}.html").read_text(encoding="utf-8")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        assert icon, f"{docname}: no icon"
+        assert (Path(site) / Path(docname).parent / icon.group(1)).resolve().is_file()
+
+
+def test_exercise_data_is_well_formed(site):
+    for docname in CHAPTERS:
+        html = (Path(site) / f"{docname}.html").read_text(encoding="utf-8")
+        for encoded in re.findall(r'data-bpl-exercise="([^"]+)"', html):
+            data = json.loads(base64.b64decode(encoded))
+            assert set(data) == {"answer", "choices", "tolerance", "absolute_tolerance"}
