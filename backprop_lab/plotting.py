@@ -8,6 +8,8 @@ function                        draws                                       modu
 ==============================  ==========================================  =====================
 :func:`draw_network`            neurons, weighted edges, forward/backward   :mod:`.diagram`
                                 numbers, a chain-rule path
+:func:`draw_graph`              a computational graph of Values, with       :mod:`.graph_drawing`
+                                every data and grad
 :func:`plot_activation`         an activation and its derivative            :mod:`.curves`
 :func:`plot_loss_curve`         loss over iterations, divergence marked     :mod:`.curves`
 :func:`plot_learning_rates`     several runs on one axes, clipped           :mod:`.curves`
@@ -34,6 +36,7 @@ from backprop_lab.curves import (
 )
 from backprop_lab.diagram import NetworkDiagram, chain_rule_path, draw_network
 from backprop_lab.figures import CLASS_COLORS, png_bytes
+from backprop_lab.graph_drawing import GraphDrawing, draw_graph
 from backprop_lab.surfaces import (
     LossSurface,
     class_probability,
@@ -45,12 +48,14 @@ from backprop_lab.surfaces import (
 
 __all__ = [
     "CLASS_COLORS",
+    "GraphDrawing",
     "LossSurface",
     "NetworkDiagram",
     "TrainingAnimation",
     "animate_training",
     "chain_rule_path",
     "class_probability",
+    "draw_graph",
     "draw_network",
     "loss_surface",
     "plot_activation",
