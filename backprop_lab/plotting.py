@@ -14,6 +14,7 @@ function                        draws                                       modu
 :func:`plot_loss_curve`         loss over iterations, divergence marked     :mod:`.curves`
 :func:`plot_learning_rates`     several runs on one axes, clipped           :mod:`.curves`
 :func:`plot_descent_path`       1-D gradient descent on a function          :mod:`.curves`
+:func:`plot_layer_gradients`    each layer's gradient size (vanishing)      :mod:`.curves`
 :func:`plot_decision_boundary`  a 2-D classifier's output and its data      :mod:`.surfaces`
 :func:`plot_regression_fit`     a 1-D fit, its data and target              :mod:`.surfaces`
 :func:`plot_loss_surface`       loss over two weights, with a descent path  :mod:`.surfaces`
@@ -31,6 +32,7 @@ from backprop_lab.animation import (
 from backprop_lab.curves import (
     plot_activation,
     plot_descent_path,
+    plot_layer_gradients,
     plot_learning_rates,
     plot_loss_curve,
 )
@@ -61,6 +63,7 @@ __all__ = [
     "plot_activation",
     "plot_decision_boundary",
     "plot_descent_path",
+    "plot_layer_gradients",
     "plot_learning_rates",
     "plot_loss_curve",
     "plot_loss_surface",

@@ -505,6 +505,90 @@ def test_descent_path_that_diverges_is_cut_and_marked():
     assert len(callable_ax.get_lines()) >= 2
 
 
+# ---------------------------------------------------------- gradient sizes per layer
+
+
+def deep_gradients(activation: str):
+    X, Y = datasets.two_moons(n_samples=100, seed=0)
+    net = Network(
+        [2, *[16] * 8, 1],
+        activation=activation,
+        output_activation="sigmoid",
+        loss="binary_cross_entropy",
+        seed=0,
+    )
+    return net.gradients(X, Y)
+
+
+def test_layer_norms_are_each_weight_gradients_size():
+    grads = worked_net().gradients(X0, Y0)
+    norms = grads.layer_norms()
+    assert norms.shape == (2,)
+    for layer, g in enumerate(grads.weights):
+        assert norms[layer] == pytest.approx(np.sqrt(np.sum(g**2)), rel=1e-15)
+        assert grads.layer_norms("mean_abs")[layer] == pytest.approx(np.mean(np.abs(g)))
+    # the worked example by hand: dE/dw5..w8, then dE/dw1..w4
+    w2 = [0.082167041, 0.082667628, -0.022602540, -0.022740242]
+    assert norms[1] == pytest.approx(np.sqrt(np.sum(np.square(w2))), rel=1e-7)
+    for bad in ("frobenius", 2, None):
+        with pytest.raises(ValueError, match="measure must be 'norm' or 'mean_abs'; got"):
+            grads.layer_norms(bad)
+
+
+def test_deep_sigmoid_gradients_vanish_towards_the_inputs_relu_less():
+    sigmoid = deep_gradients("sigmoid").layer_norms()
+    relu = deep_gradients("relu").layer_norms()
+    assert np.all(np.diff(sigmoid) > 0)  # smaller at every step back towards the inputs
+    assert sigmoid[0] < 1e-4 * sigmoid[-1]
+    assert relu[0] > 1e-2 * relu[-1]
+
+
+def test_layer_gradient_plot_is_the_layer_norms(untouched_global_state):
+    runs = {"sigmoid": deep_gradients("sigmoid"), "relu": deep_gradients("relu")}
+    ax = plotting.plot_layer_gradients(runs, ax=new_axes())
+    assert [line.get_label() for line in ax.lines] == ["sigmoid", "relu"]
+    for line, grads in zip(ax.lines, runs.values()):
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 10))
+        np.testing.assert_array_equal(line.get_ydata(), grads.layer_norms())
+    assert ax.get_yscale() == "log" and "W^{(l)}" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["sigmoid", "relu"]
+    single = plotting.plot_layer_gradients(runs["relu"], ax=new_axes(), measure="mean_abs")
+    np.testing.assert_array_equal(single.lines[0].get_ydata(), runs["relu"].layer_norms("mean_abs"))
+    assert single.get_legend() is None and "mean" in single.get_ylabel()
+    assert_nothing_nan(single)
+
+
+def test_layer_gradient_plot_leaves_out_zeros_on_a_log_axis():
+    ax = plotting.plot_layer_gradients([0.0, 1e-3, 0.1], ax=new_axes())
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [2, 3])
+    linear = plotting.plot_layer_gradients([0.0, 1e-3, 0.1], ax=new_axes(), log=False)
+    np.testing.assert_array_equal(linear.lines[0].get_ydata(), [0.0, 1e-3, 0.1])
+    assert linear.get_yscale() == "linear"
+    assert_nothing_nan(ax)
+
+
+@pytest.mark.parametrize(
+    ("gradients", "kwargs", "error", "words"),
+    [
+        ("big", {}, TypeError, ["gradients must be Gradients or numbers", "'big'"]),
+        (object(), {}, TypeError, ["gradients must be a Gradients", "object"]),
+        ([[1.0, 2.0]], {}, ValueError, ["1-D", "(1, 2)"]),
+        ([], {}, ValueError, ["non-empty", "(0,)"]),
+        ([1.0, -1.0], {}, ValueError, ["finite and >= 0"]),
+        ([1.0, float("nan")], {}, ValueError, ["finite and >= 0"]),
+        ({}, {}, ValueError, ["at least one network", "empty dict"]),
+        ([1.0], {"measure": "l2"}, ValueError, ["measure", "'norm' or 'mean_abs'", "'l2'"]),
+        ([1.0], {"ax": "left"}, TypeError, ["ax must be a matplotlib Axes"]),
+    ],
+)
+def test_layer_gradient_plot_rejects_bad_input(gradients, kwargs, error, words):
+    kwargs = {"ax": new_axes(), **kwargs}
+    with pytest.raises(error) as info:
+        plotting.plot_layer_gradients(gradients, **kwargs)
+    for word in words:
+        assert word in str(info.value)
+
+
 # --------------------------------------------------------------------- surfaces
 
 
