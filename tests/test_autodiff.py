@@ -217,15 +217,16 @@ def test_backward_resets_the_graph_and_zero_grad_clears_it():
 
 
 def test_a_chain_of_100_000_operations_needs_no_recursion():
-    x = Value(0.3, label="x")
+    x, c = Value(0.3, label="x"), Value(0.99999, label="c")
     y = x
-    for _ in range(50_000):
-        y = y * 0.9999 + 0.001
+    for _ in range(100_000):
+        y = y * c  # 100,000 products deep, and c is used by every one of them
     y.backward()
-    assert len(y.topological_order()) == 1 + 50_000 * 4  # x, and per step *, +, two constants
-    assert x.grad == pytest.approx(0.9999**50_000, rel=1e-9)
+    assert len(y.topological_order()) == 100_000 + 2
+    assert x.grad == pytest.approx(0.99999**100_000, rel=1e-9)
+    assert c.grad == pytest.approx(100_000 * 0.3 * 0.99999**99_999, rel=1e-9)
     y.backward()
-    assert x.grad == pytest.approx(0.9999**50_000, rel=1e-9)
+    assert x.grad == pytest.approx(0.99999**100_000, rel=1e-9)
 
 
 def test_data_can_be_updated_like_a_parameter():
