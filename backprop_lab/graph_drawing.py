@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from backprop_lab.autodiff import Value
 from backprop_lab.figures import new_axes
+from backprop_lab.validation import check_integer, check_positive_number
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,6 +102,7 @@ def graph_layout(value: Value, *, max_nodes: int = MAX_NODES) -> dict[Value, tup
         Refuse (``ValueError``) a graph with more Values than this.
     """
     value = _check_value(value)
+    max_nodes = check_integer("max_nodes", max_nodes, minimum=1)
     nodes = value.topological_order()
     if len(nodes) > max_nodes:
         raise ValueError(
@@ -226,12 +228,20 @@ def draw_graph(
     GraphDrawing
         ``.ax``, and the box, circle and arrows of every Value.
     """
+    max_nodes = check_integer("max_nodes", max_nodes, minimum=1)
+    digits = check_integer("digits", digits, minimum=1)
+    if digits > 17:
+        raise ValueError(f"digits must be an integer from 1 to 17; got {digits}")
+    fontsize = check_positive_number("fontsize", fontsize)
     layout = graph_layout(value, max_nodes=max_nodes)
-    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
-        raise ValueError(f"digits must be an integer from 1 to 17; got {digits!r}")
     nodes = list(layout)
     sources: set[Value] = set()
     if highlight is not None:
+        if isinstance(highlight, str) or not isinstance(highlight, Value | Iterable):
+            raise TypeError(
+                "highlight must be a Value of the graph or a list of them; "
+                f"got {type(highlight).__name__} {highlight!r}"
+            )
         given = [highlight] if isinstance(highlight, Value) else list(highlight)
         for item in given:
             if not isinstance(item, Value) or item not in layout:

@@ -384,7 +384,12 @@ def test_graph_refuses_graphs_too_big_to_read():
         ({"value": 1.0}, TypeError, ["value must be a backprop_lab.Value", "float"]),
         ({"highlight": Value(3.0)}, ValueError, ["highlight", "not in it"]),
         ({"highlight": [1.0]}, ValueError, ["highlight", "1.0"]),
-        ({"digits": 0}, ValueError, ["digits", "1 to 17", "0"]),
+        ({"highlight": "w5"}, TypeError, ["highlight must be a Value", "'w5'"]),
+        ({"digits": 0}, ValueError, ["digits", ">= 1", "0"]),
+        ({"digits": 18}, ValueError, ["digits", "1 to 17", "18"]),
+        ({"digits": 2.5}, TypeError, ["digits", "integer", "2.5"]),
+        ({"fontsize": -1}, ValueError, ["fontsize", "> 0", "-1"]),
+        ({"max_nodes": "many"}, TypeError, ["max_nodes", "integer", "'many'"]),
         ({"ax": "left"}, TypeError, ["ax must be a matplotlib Axes", "str"]),
     ],
 )
