@@ -6,11 +6,13 @@ Everything a chapter computes, plots or lets the reader move lives here:
 - activations and losses with their derivatives;
 - :func:`chain_rule`, a step-by-step derivative calculator;
 - :func:`check_gradients`, analytic against finite-difference gradients;
+- :class:`Value`, scalar automatic differentiation on a computational graph;
 - data sets, plots and interactive explorers.
 """
 
 from backprop_lab import datasets, descent, efficiency, illustrations, plotting, widgets
 from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
+from backprop_lab.autodiff import Value
 from backprop_lab.chain_rule import ChainRule, chain_rule
 from backprop_lab.exercises import CodeExercise, Exercise, Feedback
 from backprop_lab.gradcheck import GradientCheck, check_gradients
@@ -51,6 +53,7 @@ __all__ = [
     "Snapshot",
     "TrainingExplorer",
     "TrainingHistory",
+    "Value",
     "chain_rule",
     "check_gradients",
     "datasets",

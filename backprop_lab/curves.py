@@ -1,9 +1,12 @@
-"""Curves of chapters 1 and 4: activations, loss curves, learning rates, 1-D descent.
+"""Curves of chapters 1 and 4 and beyond: activations, loss curves, learning rates, 1-D
+descent, gradient sizes per layer.
 
 - :func:`plot_activation` (chapter 1): an activation function and its derivative.
 - :func:`plot_loss_curve` (chapter 4): the loss over iterations, divergence marked.
 - :func:`plot_learning_rates` (chapter 4): several runs on one axes, divergent ones clipped.
 - :func:`plot_descent_path` (chapter 4): 1-D gradient descent on a function.
+- :func:`plot_layer_gradients` (vanishing gradients): each layer's gradient size, for
+  one network or several on one axes.
 
 Each draws on the ``ax`` it is given (or a new figure) and changes no global matplotlib state.
 """
@@ -18,6 +21,7 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from backprop_lab.activations import get_activation
 from backprop_lab.figures import DIVERGED_COLOR, finite_losses, losses_of, new_axes
+from backprop_lab.traces import Gradients
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -29,6 +33,7 @@ __all__ = [
     "loss_ceiling",
     "plot_activation",
     "plot_descent_path",
+    "plot_layer_gradients",
     "plot_learning_rates",
     "plot_loss_curve",
 ]
@@ -359,4 +364,86 @@ def plot_descent_path(
     ax.set_xlabel("$x$")
     ax.set_ylabel("$f(x)$")
     ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+    return ax
+
+
+# ------------------------------------------------------------ gradient sizes
+
+
+def _layer_sizes_of(series: Any, measure: str) -> np.ndarray:
+    if isinstance(series, Gradients):
+        return series.layer_norms(measure)
+    if isinstance(series, str | bytes):
+        raise TypeError(f"gradients must be Gradients or numbers; got {series!r}")
+    try:
+        values = np.asarray(series, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "gradients must be a Gradients (from net.gradients(X, Y)), a sequence of "
+            f"per-layer sizes, or a dict of them; got {type(series).__name__}"
+        ) from None
+    if values.ndim != 1 or values.size == 0:
+        raise ValueError(
+            f"per-layer gradient sizes must be a non-empty 1-D sequence; got shape {values.shape}"
+        )
+    if not np.all(np.isfinite(values)) or np.any(values < 0):
+        raise ValueError(f"per-layer gradient sizes must be finite and >= 0; got {values}")
+    return values
+
+
+def plot_layer_gradients(
+    gradients: Any,
+    *,
+    ax: Axes | None = None,
+    measure: str = "norm",
+    log: bool = True,
+) -> Axes:
+    """The size of each layer's weight gradient, layer 1 to L (vanishing gradients).
+
+    One line per network, with a marker per layer: in a deep sigmoid network the line
+    falls towards the input (the gradient vanishes), with ReLU it stays flatter.
+
+    Parameters
+    ----------
+    gradients : Gradients, dict or sequence
+        ``net.gradients(X, Y)``; or ``{label: Gradients}`` to compare several networks
+        on one axes; each value may also be the per-layer sizes themselves (numbers >= 0).
+    ax : Axes, optional
+    measure : {"norm", "mean_abs"}
+        What :meth:`~backprop_lab.traces.Gradients.layer_norms` measures: the Frobenius
+        norm (default) or the mean absolute value of each layer's weight gradient.
+    log : bool
+        Logarithmic size axis (the default: vanishing gradients span orders of
+        magnitude). A size of exactly 0 cannot be shown on it and is left out.
+
+    Returns
+    -------
+    Axes
+        One line per network (``ax.lines``), x the layer numbers 1..L, y the sizes.
+    """
+    if measure not in ("norm", "mean_abs"):
+        raise ValueError(f"measure must be 'norm' or 'mean_abs'; got {measure!r}")
+    if isinstance(gradients, Mapping):
+        items = [(str(label), _layer_sizes_of(g, measure)) for label, g in gradients.items()]
+        if not items:
+            raise ValueError("gradients must hold at least one network; got an empty dict")
+    else:
+        items = [(None, _layer_sizes_of(gradients, measure))]
+    ax = new_axes(ax)
+    longest = 1
+    for k, (label, sizes) in enumerate(items):
+        layers = np.arange(1, sizes.size + 1)
+        keep = sizes > 0 if log else np.ones(sizes.size, dtype=bool)
+        ax.plot(layers[keep], sizes[keep], "o-", color=f"C{k % 10}", linewidth=1.8, label=label)
+        longest = max(longest, sizes.size)
+    if log:
+        ax.set_yscale("log")
+    ax.set_xticks(np.arange(1, longest + 1))
+    ax.set_xlabel("layer $l$ (1 = next to the inputs)")
+    if measure == "norm":
+        ax.set_ylabel("gradient size $\\Vert\\partial E / \\partial W^{(l)}\\Vert_F$")
+    else:
+        ax.set_ylabel("gradient size, mean $|\\partial E / \\partial w^{(l)}_{ij}|$")
+    if any(label is not None for label, _ in items):
+        ax.legend(frameon=False, fontsize=8)
     return ax

@@ -3,18 +3,22 @@
 - :func:`xor` (chapters 1 and 5): the four points no single neuron can separate.
 - :func:`worked_example` (chapters 2 to 4): the classic 2-2-2 sigmoid network with one
   training sample, whose every number the book computes by hand.
-- :func:`two_moons`, :func:`circles`, :func:`spirals` (chapter 5): two-class, non-linearly
-  separable point clouds for decision-boundary plots.
+- :func:`two_moons`, :func:`circles`, :func:`spirals` (chapter 5): non-linearly
+  separable point clouds for decision-boundary plots, two classes (spirals: up to eight).
 - :func:`regression_1d` (chapter 1, universal approximation): a noisy sine curve.
+- :func:`split` (generalisation): hold out part of a data set for validation.
 
 Every generator draws from ``np.random.default_rng(seed)``, so one seed always gives the
 same points, bitwise. :func:`load` builds any of them by name (for dataset drop-downs).
+A generator refuses at once a number of samples whose arrays would not fit in the
+machine's available memory, saying how much they would need.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from numbers import Real
 from typing import Any
 
@@ -32,6 +36,7 @@ __all__ = [
     "load",
     "regression_1d",
     "spirals",
+    "split",
     "two_moons",
     "worked_example",
     "xor",
@@ -49,8 +54,9 @@ class Dataset:
     X : ndarray
         Inputs, shape ``(n_samples, n_inputs)``, float64.
     Y : ndarray
-        Targets, shape ``(n_samples, n_outputs)``, float64; for the classification sets a
-        single column of 0/1 labels.
+        Targets, shape ``(n_samples, n_outputs)``, float64. For a two-class set a single
+        column of 0/1 labels (a sigmoid output); for more classes one-hot rows, one
+        column per class (a softmax output with cross-entropy).
     name : str
         The name :func:`load` knows it by.
     task : {"classification", "regression"}
@@ -80,16 +86,36 @@ class Dataset:
         return int(self.X.shape[1])
 
     @property
+    def n_outputs(self) -> int:
+        """Columns of ``Y``: the output neurons a network for this data needs."""
+        return int(self.Y.shape[1])
+
+    @property
+    def n_classes(self) -> int | None:
+        """Number of classes (2 for a single 0/1 column), or None for a regression set.
+
+        More than two classes calls for a softmax output and the cross-entropy loss.
+        """
+        if self.task != "classification":
+            return None
+        return 2 if self.n_outputs == 1 else self.n_outputs
+
+    @property
     def labels(self) -> np.ndarray:
-        """Class labels as integers, shape ``(n_samples,)`` (classification sets only)."""
+        """Class labels as integers, shape ``(n_samples,)`` (classification sets only).
+
+        The 0/1 column itself for two classes, the column of the 1 for one-hot rows.
+        """
         if self.task != "classification":
             raise ValueError(f"labels are defined for classification data; {self.name!r} is not")
-        return self.Y[:, 0].astype(np.int64)
+        if self.n_outputs == 1:
+            return self.Y[:, 0].astype(np.int64)
+        return np.argmax(self.Y, axis=1).astype(np.int64)
 
     def one_hot(self) -> np.ndarray:
-        """Targets as one-hot rows ``(n_samples, 2)``, for a softmax/cross-entropy network."""
+        """Targets as one-hot rows ``(n_samples, n_classes)``, for a softmax/cross-entropy net."""
         labels = self.labels
-        return np.eye(2, dtype=np.float64)[labels]
+        return np.eye(self.n_classes, dtype=np.float64)[labels]
 
     def __repr__(self) -> str:
         return (
@@ -124,22 +150,75 @@ def _check_open_interval(argument: str, value: Any, low: float, high: float) -> 
     return value
 
 
-def _common(n_samples: Any, noise: Any, seed: Any, minimum: int) -> tuple[int, float, int]:
+def available_memory() -> int | None:
+    """Bytes of memory available to new arrays now (Linux's MemAvailable), or None if unknown."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
+        if n < 1000 or unit == "PB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1000
+    raise AssertionError("unreachable")
+
+
+def _check_fits_in_memory(n_samples: int, floats_per_sample: int) -> None:
+    """Refuse ``n_samples`` whose arrays (``floats_per_sample`` float64s each, at the peak of
+    the generator) would not fit in the memory available now."""
+    needed = 8 * floats_per_sample * n_samples
+    available = available_memory()
+    if available is not None and needed > available:
+        raise ValueError(
+            f"n_samples={n_samples} needs about {_bytes(needed)} of memory for its arrays at "
+            f"once, and this machine has about {_bytes(available)} available; "
+            "choose fewer samples"
+        )
+
+
+def _common(
+    n_samples: Any, noise: Any, seed: Any, minimum: int, floats_per_sample: int = 16
+) -> tuple[int, float, int]:
     n_samples = check_integer("n_samples", n_samples, minimum=minimum)
     noise = _check_non_negative("noise", noise)
     seed = check_integer("seed", seed, minimum=0)
+    _check_fits_in_memory(n_samples, floats_per_sample)
     return n_samples, noise, seed
+
+
+def _classes(
+    groups: list[np.ndarray], rng: np.random.Generator, noise: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stack the classes' points, add Gaussian noise, and shuffle with ``rng``.
+
+    Targets: one 0/1 column for two classes, one-hot rows for more.
+    """
+    X = np.concatenate(groups)
+    labels = np.concatenate([np.full(len(g), float(k)) for k, g in enumerate(groups)])
+    if len(groups) == 2:
+        Y = labels[:, None]
+    else:
+        Y = np.eye(len(groups), dtype=np.float64)[labels.astype(np.int64)]
+    X = X + noise * rng.standard_normal(X.shape)
+    order = rng.permutation(len(X))
+    return np.ascontiguousarray(X[order]), np.ascontiguousarray(Y[order])
 
 
 def _two_classes(
     points_0: np.ndarray, points_1: np.ndarray, rng: np.random.Generator, noise: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Stack two classes, add Gaussian noise, and shuffle with ``rng``."""
-    X = np.concatenate([points_0, points_1])
-    Y = np.concatenate([np.zeros(len(points_0)), np.ones(len(points_1))])[:, None]
-    X = X + noise * rng.standard_normal(X.shape)
-    order = rng.permutation(len(X))
-    return np.ascontiguousarray(X[order]), np.ascontiguousarray(Y[order])
+    return _classes([points_0, points_1], rng, noise)
 
 
 # --------------------------------------------------------------------- data sets
@@ -240,27 +319,56 @@ def circles(
     )
 
 
-def spirals(n_samples: int = 200, noise: float = 0.1, turns: float = 1.0, seed: int = 0) -> Dataset:
-    """Two interleaved spiral arms (chapter 5, a hard non-linear problem).
+def spirals(
+    n_samples: int = 200,
+    noise: float = 0.1,
+    turns: float = 1.0,
+    seed: int = 0,
+    n_classes: int = 2,
+) -> Dataset:
+    """Interleaved spiral arms, one class per arm (chapter 5, a hard non-linear problem).
 
-    Arm ``k`` (``k = 0, 1``) holds the points
-    :math:`r\\,(\\cos(2\\pi\\,\\text{turns}\\,r + k\\pi), \\sin(2\\pi\\,\\text{turns}\\,r + k\\pi))`
-    for radii :math:`r` evenly spaced in :math:`[0.1, 1]`; the second arm is the first
-    rotated by half a turn.
+    Arm ``k`` (``k = 0, ..., K - 1`` for ``K = n_classes``) holds the points
+    :math:`r\\,(\\cos(2\\pi\\,\\text{turns}\\,r + 2\\pi k/K),
+    \\sin(2\\pi\\,\\text{turns}\\,r + 2\\pi k/K))`
+    for radii :math:`r` evenly spaced in :math:`[0.1, 1]`: each arm is the first rotated by
+    ``k / K`` of a turn. With two arms the second is the first rotated by half a turn.
 
     Parameters
     ----------
     n_samples : int
-        Number of points, at least 4; the classes differ in size by at most one.
+        Number of points, at least 4 and at least ``2 * n_classes``; the classes differ in
+        size by at most one (the last classes get the extra points).
     noise : float
-        Standard deviation of the Gaussian noise, >= 0 (neighbouring turns of the two arms
-        lie ``0.5 / turns`` apart).
+        Standard deviation of the Gaussian noise, >= 0 (neighbouring turns of two
+        neighbouring arms lie ``1 / (n_classes * turns)`` apart).
     turns : float
         How many full turns each arm makes, > 0 and at most 5.
     seed : int
         Seed of ``np.random.default_rng``.
+    n_classes : int
+        Number of arms, 2 to 8.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape ``(n_samples, 2)``. ``Y`` of shape ``(n_samples, 1)`` with 0/1
+        labels for two classes (the same numbers, bitwise, as before ``n_classes``
+        existed), one-hot rows ``(n_samples, n_classes)`` for more; ``n_classes`` says
+        which.
     """
-    n_samples, noise, seed = _common(n_samples, noise, seed, minimum=4)
+    n_classes = check_integer("n_classes", n_classes)
+    if not 2 <= n_classes <= 8:
+        raise ValueError(f"n_classes must be an integer from 2 to 8; got {n_classes}")
+    n_samples = check_integer("n_samples", n_samples, minimum=4)
+    if n_samples < 2 * n_classes:
+        raise ValueError(
+            f"n_samples must be at least 2 * n_classes = {2 * n_classes} (two points on each "
+            f"arm); got {n_samples}"
+        )
+    n_samples, noise, seed = _common(
+        n_samples, noise, seed, minimum=4, floats_per_sample=10 + 2 * n_classes
+    )
     if isinstance(turns, bool) or not isinstance(turns, Real):
         raise TypeError(
             f"turns must be a number > 0 and <= 5; got {turns!r} ({type(turns).__name__})"
@@ -269,21 +377,24 @@ def spirals(n_samples: int = 200, noise: float = 0.1, turns: float = 1.0, seed: 
     if not (np.isfinite(turns) and 0 < turns <= 5):
         raise ValueError(f"turns must be a number > 0 and <= 5; got {turns}")
     rng = np.random.default_rng(seed)
-    n0 = n_samples // 2
-    n1 = n_samples - n0
+    base, extra = divmod(n_samples, n_classes)
+    sizes = [base + (1 if k >= n_classes - extra else 0) for k in range(n_classes)]
 
     def arm(n: int, phase: float) -> np.ndarray:
         r = np.linspace(0.1, 1.0, n)
         angle = 2.0 * np.pi * turns * r + phase
         return r[:, None] * np.column_stack([np.cos(angle), np.sin(angle)])
 
-    X, Y = _two_classes(arm(n0, 0.0), arm(n1, np.pi), rng, noise)
+    # phases 2 pi k / K; for K = 2 exactly 0 and pi, as the two-arm set always had
+    phases = [0.0] + [2.0 * np.pi * k / n_classes for k in range(1, n_classes)]
+    X, Y = _classes([arm(n, phase) for n, phase in zip(sizes, phases)], rng, noise)
+    arms = "two interleaved arms" if n_classes == 2 else f"{n_classes} interleaved arms"
     return Dataset(
         X,
         Y,
         "spirals",
         "classification",
-        f"Spirals: {n_samples} points on two interleaved arms of {turns:g} turn(s) "
+        f"Spirals: {n_samples} points on {arms} of {turns:g} turn(s) "
         f"(noise {noise:g}, seed {seed}).",
     )
 
@@ -313,7 +424,7 @@ def regression_1d(n_samples: int = 100, noise: float = 0.1, seed: int = 0) -> Da
         ``X`` and ``Y`` of shape ``(n_samples, 1)``; ``target_function`` is the noise-free
         :math:`\\sin(\\pi x)`.
     """
-    n_samples, noise, seed = _common(n_samples, noise, seed, minimum=2)
+    n_samples, noise, seed = _common(n_samples, noise, seed, minimum=2, floats_per_sample=8)
     rng = np.random.default_rng(seed)
     x = np.sort(rng.uniform(-1.0, 1.0, n_samples))
     y = _sine(x) + noise * rng.standard_normal(n_samples)
@@ -340,7 +451,8 @@ NAMES: tuple[str, ...] = tuple(_GENERATORS)
 """Every name :func:`load` accepts."""
 
 CLASSIFICATION_NAMES: tuple[str, ...] = ("xor", "two_moons", "circles", "spirals")
-"""The two-input, two-class sets (for decision-boundary explorers)."""
+"""The two-input classification sets (for decision-boundary explorers); two classes
+each, except ``spirals`` with ``n_classes=`` up to 8."""
 
 
 def load(name: str, **kwargs: Any) -> Dataset:
@@ -369,6 +481,91 @@ def load(name: str, **kwargs: Any) -> Dataset:
         raise TypeError(
             f"load({name!r}) accepts {allowed}; got {', '.join(sorted(kwargs))}"
         ) from None
+
+
+# ---------------------------------------------------------------------- holding out
+
+
+def _split_sizes(counts: list[int], fraction: float) -> list[int]:
+    """How many samples of each class go to validation: ``fraction`` of the whole, rounded
+    half up, shared out in proportion to the classes' sizes (largest remainders first)."""
+    total = sum(counts)
+    n_validation = int(np.floor(fraction * total + 0.5))
+    quotas = [fraction * c for c in counts]
+    sizes = [int(np.floor(q)) for q in quotas]
+    by_remainder = sorted(range(len(counts)), key=lambda k: (-(quotas[k] - sizes[k]), k))
+    for k in by_remainder[: n_validation - sum(sizes)]:
+        sizes[k] += 1
+    return sizes
+
+
+def split(data: Dataset, fraction: float = 0.25, seed: int = 0) -> tuple[Dataset, Dataset]:
+    """Hold out part of a data set: a training and a validation set (generalisation).
+
+    The validation set gets ``round(fraction * n_samples)`` samples (halves rounded up),
+    drawn at random with ``np.random.default_rng(seed)``; the training set gets the rest.
+    For a classification set the draw is *stratified*: each class gives its share, in
+    proportion to its size (so a balanced set stays balanced on both sides). Both sets
+    keep the samples in their original order (``regression_1d`` stays sorted).
+
+    Parameters
+    ----------
+    data : Dataset
+        What to split, e.g. ``bl.datasets.spirals(n_samples=300, n_classes=3)``.
+    fraction : float
+        Share of the samples held out for validation, strictly between 0 and 1; both
+        sets must receive at least one sample.
+    seed : int
+        Seed of the random draw; one seed gives the same split every time.
+
+    Returns
+    -------
+    (Dataset, Dataset)
+        ``(train, validation)``, with the name, task and target function of ``data``.
+        Every sample of ``data`` is in exactly one of them.
+
+    Examples
+    --------
+    >>> train, validation = split(two_moons(n_samples=200), fraction=0.25, seed=0)
+    >>> train.n_samples, validation.n_samples
+    (150, 50)
+    """
+    if not isinstance(data, Dataset):
+        raise TypeError(
+            "data must be a Dataset (from backprop_lab.datasets, e.g. two_moons()); "
+            f"got {type(data).__name__}"
+        )
+    fraction = _check_open_interval("fraction", fraction, 0.0, 1.0)
+    seed = check_integer("seed", seed, minimum=0)
+    n = data.n_samples
+    if data.task == "classification":
+        labels = data.labels
+        groups = [np.flatnonzero(labels == k) for k in range(int(labels.max()) + 1)]
+    else:
+        groups = [np.arange(n)]
+    sizes = _split_sizes([len(g) for g in groups], fraction)
+    n_validation = sum(sizes)
+    if not 1 <= n_validation <= n - 1:
+        raise ValueError(
+            f"fraction={fraction:g} of {n} samples gives {n_validation} validation and "
+            f"{n - n_validation} training samples; both need at least one"
+        )
+    rng = np.random.default_rng(seed)
+    held_out = np.concatenate([rng.permutation(g)[:size] for g, size in zip(groups, sizes)])
+    is_validation = np.zeros(n, dtype=bool)
+    is_validation[held_out] = True
+
+    def part(mask: np.ndarray, what: str) -> Dataset:
+        count = int(mask.sum())
+        return replace(
+            data,
+            X=np.ascontiguousarray(data.X[mask]),
+            Y=np.ascontiguousarray(data.Y[mask]),
+            description=f"{what} ({count} of {n} samples, split seed {seed}) of: "
+            f"{data.description}",
+        )
+
+    return part(~is_validation, "Training set"), part(is_validation, "Validation set")
 
 
 # ----------------------------------------------------------------- worked example

@@ -8,10 +8,13 @@ function                        draws                                       modu
 ==============================  ==========================================  =====================
 :func:`draw_network`            neurons, weighted edges, forward/backward   :mod:`.diagram`
                                 numbers, a chain-rule path
+:func:`draw_graph`              a computational graph of Values, with       :mod:`.graph_drawing`
+                                every data and grad
 :func:`plot_activation`         an activation and its derivative            :mod:`.curves`
 :func:`plot_loss_curve`         loss over iterations, divergence marked     :mod:`.curves`
 :func:`plot_learning_rates`     several runs on one axes, clipped           :mod:`.curves`
 :func:`plot_descent_path`       1-D gradient descent on a function          :mod:`.curves`
+:func:`plot_layer_gradients`    each layer's gradient size (vanishing)      :mod:`.curves`
 :func:`plot_decision_boundary`  a 2-D classifier's output and its data      :mod:`.surfaces`
 :func:`plot_regression_fit`     a 1-D fit, its data and target              :mod:`.surfaces`
 :func:`plot_loss_surface`       loss over two weights, with a descent path  :mod:`.surfaces`
@@ -29,11 +32,13 @@ from backprop_lab.animation import (
 from backprop_lab.curves import (
     plot_activation,
     plot_descent_path,
+    plot_layer_gradients,
     plot_learning_rates,
     plot_loss_curve,
 )
 from backprop_lab.diagram import NetworkDiagram, chain_rule_path, draw_network
 from backprop_lab.figures import CLASS_COLORS, png_bytes
+from backprop_lab.graph_drawing import GraphDrawing, draw_graph
 from backprop_lab.surfaces import (
     LossSurface,
     class_probability,
@@ -45,17 +50,20 @@ from backprop_lab.surfaces import (
 
 __all__ = [
     "CLASS_COLORS",
+    "GraphDrawing",
     "LossSurface",
     "NetworkDiagram",
     "TrainingAnimation",
     "animate_training",
     "chain_rule_path",
     "class_probability",
+    "draw_graph",
     "draw_network",
     "loss_surface",
     "plot_activation",
     "plot_decision_boundary",
     "plot_descent_path",
+    "plot_layer_gradients",
     "plot_learning_rates",
     "plot_loss_curve",
     "plot_loss_surface",

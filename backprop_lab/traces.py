@@ -50,6 +50,38 @@ class Gradients:
         array = self.weights if ref.is_weight else self.biases
         return float(array[ref.layer - 1][ref.index])
 
+    def layer_norms(self, measure: str = "norm") -> np.ndarray:
+        """How large each layer's weight gradient is, layer 1 first (vanishing gradients).
+
+        In a deep sigmoid network the gradients of the first layers are orders of
+        magnitude smaller than those of the last, because every layer's delta is the next
+        one's times :math:`\\sigma'(z) \\le 1/4` (chapter 3's backward pass); this is how
+        that shows in numbers. Only the weights are measured, not the biases.
+
+        Parameters
+        ----------
+        measure : {"norm", "mean_abs"}
+            ``"norm"``: the Frobenius norm
+            :math:`\\lVert \\partial E/\\partial W^{(l)} \\rVert_F =
+            \\sqrt{\\sum_{ij} (\\partial E/\\partial w^{(l)}_{ij})^2}`, the length of the step
+            gradient descent takes in that layer, divided by the learning rate.
+            ``"mean_abs"``: the mean of :math:`|\\partial E/\\partial w^{(l)}_{ij}|`, which does
+            not grow with the number of weights, for comparing layers of different widths.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(L,)``: entry ``l - 1`` measures layer ``l``'s weight gradient.
+        """
+        if measure == "norm":
+            return np.array([float(np.sqrt(np.sum(np.square(w)))) for w in self.weights])
+        if measure == "mean_abs":
+            return np.array([float(np.mean(np.abs(w))) for w in self.weights])
+        shown = (
+            repr(measure) if isinstance(measure, str) else f"{measure!r} ({type(measure).__name__})"
+        )
+        raise ValueError(f"measure must be 'norm' or 'mean_abs'; got {shown}")
+
     def flat(self) -> np.ndarray:
         """All gradients in one vector, in the order of :func:`~backprop_lab.parameter_names`."""
         parts = []

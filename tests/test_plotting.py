@@ -21,8 +21,9 @@ from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
-from backprop_lab import datasets, descent, plotting
+from backprop_lab import datasets, descent, graph_drawing, plotting
 from backprop_lab import diagram as diagram_module
+from backprop_lab.autodiff import Value, worked_example_graph
 from backprop_lab.network import Network
 from backprop_lab.parameters import parameter_names, parse_parameter
 
@@ -252,6 +253,154 @@ def test_diagram_without_ax_makes_one_pyplot_figure():
         plt.close(diagram.figure)
 
 
+# ------------------------------------------------------------ computational graph
+
+
+def text_boxes(ax):
+    """(text, window extent of its box) of every non-empty text of ``ax``, once drawn."""
+    fig = ax.figure
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = []
+    for text in ax.texts:
+        if text.get_text():
+            patch = text.get_bbox_patch()
+            box = patch.get_window_extent(renderer) if patch else text.get_window_extent(renderer)
+            boxes.append((text.get_text(), box))
+    return boxes
+
+
+@pytest.mark.parametrize("hidden_as_inputs", [True, False])
+def test_graph_shows_every_op_value_and_grad(hidden_as_inputs, untouched_global_state):
+    graph = worked_example_graph(hidden_as_inputs=hidden_as_inputs).backward()
+    nodes = graph.loss.topological_order()
+    drawing = plotting.draw_graph(graph.loss, ax=new_axes((14.0, 5.0)))
+    texts = [t.get_text() for t in drawing.ax.texts if t.get_text()]
+    assert len(texts) == len(nodes) + sum(not n.is_leaf for n in nodes)
+    for node in nodes:
+        box = drawing.boxes[node].get_text()
+        assert box in texts
+        assert f"data {node.data:.4g}" in box and f"grad {node.grad:.4g}" in box
+        if node.label is not None:
+            assert box.splitlines()[0] == node.label
+        if not node.is_leaf:
+            assert drawing.ops[node].get_text() == graph_drawing.op_symbol(node.op)
+            assert drawing.ops[node].get_text() in texts
+    # the walk-through's numbers, as they appear
+    assert drawing.boxes[graph["w5"]].get_text() == "w5\ndata 0.4\ngrad 0.08217"
+    assert drawing.boxes[graph["E"]].get_text() == "E\ndata 0.2984\ngrad 1"
+    assert drawing.ops[graph["out_o1"]].get_text() == "σ"
+    # one arrow per distinct input of each operation, one from each operation to its result
+    ops = [n for n in nodes if not n.is_leaf]
+    assert len(drawing.arrows) == sum(len(set(n.children)) + 1 for n in ops)
+
+
+def test_graph_layout_runs_left_to_right_from_the_leaves():
+    graph = worked_example_graph()
+    layout = graph_drawing.graph_layout(graph.loss)
+    columns = {node: x for node, (x, _) in layout.items()}
+    assert columns[graph.loss] == max(columns.values())
+    for node in layout:
+        for child in node.children:
+            assert columns[child] < columns[node]
+        if not node.is_leaf:  # depth from the leaves: one more than the deepest input
+            assert columns[node] == 1 + max(columns[c] for c in node.children)
+    assert columns[graph["out_h1"]] == columns[graph["out_h2"]]
+    # a leaf sits just left of its first use: the targets next to the differences
+    assert columns[graph["y1"]] == columns[graph["out_o1"]]
+    positions = {(x, round(y, 9)) for x, y in layout.values()}
+    assert len(positions) == len(layout)  # no two boxes in one place
+
+
+@pytest.mark.parametrize("hidden_as_inputs", [True, False])
+def test_worked_example_graph_has_no_overlapping_boxes(hidden_as_inputs):
+    graph = worked_example_graph(hidden_as_inputs=hidden_as_inputs).backward()
+    drawing = plotting.draw_graph(graph.loss, ax=None, highlight=graph["w5"])
+    try:
+        boxes = text_boxes(drawing.ax)
+        for (a, box_a), (b, box_b) in itertools.combinations(boxes, 2):
+            assert not box_a.overlaps(box_b), (a, b)
+        figure_box = drawing.figure.bbox
+        for text, box in boxes:
+            assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1, text
+            assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1, text
+        assert drawing.figure.get_size_inches()[0] <= 18
+    finally:
+        plt.close(drawing.figure)
+
+
+def test_graph_highlights_the_paths_from_a_weight_to_the_loss():
+    graph = worked_example_graph(hidden_as_inputs=True).backward()
+    drawing = plotting.draw_graph(graph.loss, ax=new_axes(), highlight=graph["w5"])
+    on_path = set(drawing.highlighted)
+    assert {graph[n] for n in ("w5", "net_o1", "out_o1", "E_o1", "E")} <= on_path
+    assert not {graph[n] for n in ("w7", "net_o2", "out_o2", "E_o2", "out_h1")} & on_path
+    colors = [matplotlib.colors.to_hex(a.arrow_patch.get_edgecolor()) for a in drawing.arrows]
+    assert colors.count(graph_drawing.HIGHLIGHT_COLOR) == 2 * 8  # 8 operations, 2 arrows each
+    plotting.png_bytes(drawing.figure)  # the arrows clip to their boxes when drawn
+
+
+def test_graph_takes_ax_and_leaves_pyplot_alone(untouched_global_state):
+    current = plt.figure()
+    try:
+        a = Value(2.0, label="a")
+        y = a * a + 1
+        y.backward()
+        ax = new_axes()
+        drawing = plotting.draw_graph(y, ax=ax)
+        assert drawing.ax is ax and drawing.figure is ax.figure
+        assert plt.gcf() is current and not current.axes
+        assert len(drawing.arrows) == 1 + 1 + 2 + 1  # a * a: one arrow from a
+        assert drawing.boxes[a].get_text() == "a\ndata 2\ngrad 4"
+        assert repr(drawing) == "GraphDrawing(4 values, 2 operations, 5 arrows)"
+    finally:
+        plt.close(current)
+
+
+def test_graph_without_ax_makes_one_pyplot_figure():
+    before = set(plt.get_fignums())
+    drawing = plotting.draw_graph(Value(1.0, label="x").exp())
+    try:
+        assert set(plt.get_fignums()) - before == {drawing.figure.number}
+    finally:
+        plt.close(drawing.figure)
+
+
+def test_graph_refuses_graphs_too_big_to_read():
+    y = Value(0.5)
+    for _ in range(75):
+        y = y * 1.01  # two Values per step: the product and its constant
+    with pytest.raises(ValueError, match=r"151 Values; draw_graph draws at most 150"):
+        plotting.draw_graph(y, ax=new_axes())
+    plotting.draw_graph(y * 1.0, ax=new_axes(), max_nodes=200)
+    small = Value(1.0) + 2
+    with pytest.raises(ValueError, match="3 Values; draw_graph draws at most 2"):
+        plotting.draw_graph(small, ax=new_axes(), max_nodes=2)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"value": 1.0}, TypeError, ["value must be a backprop_lab.Value", "float"]),
+        ({"highlight": Value(3.0)}, ValueError, ["highlight", "not in it"]),
+        ({"highlight": [1.0]}, ValueError, ["highlight", "1.0"]),
+        ({"highlight": "w5"}, TypeError, ["highlight must be a Value", "'w5'"]),
+        ({"digits": 0}, ValueError, ["digits", ">= 1", "0"]),
+        ({"digits": 18}, ValueError, ["digits", "1 to 17", "18"]),
+        ({"digits": 2.5}, TypeError, ["digits", "integer", "2.5"]),
+        ({"fontsize": -1}, ValueError, ["fontsize", "> 0", "-1"]),
+        ({"max_nodes": "many"}, TypeError, ["max_nodes", "integer", "'many'"]),
+        ({"ax": "left"}, TypeError, ["ax must be a matplotlib Axes", "str"]),
+    ],
+)
+def test_graph_rejects_bad_input(kwargs, error, words):
+    arguments = {"value": Value(1.0) * 2, "ax": new_axes(), **kwargs}
+    with pytest.raises(error) as info:
+        plotting.draw_graph(**arguments)
+    for word in words:
+        assert word in str(info.value)
+
+
 # ----------------------------------------------------------------------- curves
 
 
@@ -359,6 +508,90 @@ def test_descent_path_that_diverges_is_cut_and_marked():
     assert f"diverged at step {path.diverged_at}" in all_text(ax)
     callable_ax = plotting.plot_descent_path(fn.f, fn.descend(0.2, 5), ax=new_axes())
     assert len(callable_ax.get_lines()) >= 2
+
+
+# ---------------------------------------------------------- gradient sizes per layer
+
+
+def deep_gradients(activation: str):
+    X, Y = datasets.two_moons(n_samples=100, seed=0)
+    net = Network(
+        [2, *[16] * 8, 1],
+        activation=activation,
+        output_activation="sigmoid",
+        loss="binary_cross_entropy",
+        seed=0,
+    )
+    return net.gradients(X, Y)
+
+
+def test_layer_norms_are_each_weight_gradients_size():
+    grads = worked_net().gradients(X0, Y0)
+    norms = grads.layer_norms()
+    assert norms.shape == (2,)
+    for layer, g in enumerate(grads.weights):
+        assert norms[layer] == pytest.approx(np.sqrt(np.sum(g**2)), rel=1e-15)
+        assert grads.layer_norms("mean_abs")[layer] == pytest.approx(np.mean(np.abs(g)))
+    # the worked example by hand: dE/dw5..w8, then dE/dw1..w4
+    w2 = [0.082167041, 0.082667628, -0.022602540, -0.022740242]
+    assert norms[1] == pytest.approx(np.sqrt(np.sum(np.square(w2))), rel=1e-7)
+    for bad in ("frobenius", 2, None):
+        with pytest.raises(ValueError, match="measure must be 'norm' or 'mean_abs'; got"):
+            grads.layer_norms(bad)
+
+
+def test_deep_sigmoid_gradients_vanish_towards_the_inputs_relu_less():
+    sigmoid = deep_gradients("sigmoid").layer_norms()
+    relu = deep_gradients("relu").layer_norms()
+    assert np.all(np.diff(sigmoid) > 0)  # smaller at every step back towards the inputs
+    assert sigmoid[0] < 1e-4 * sigmoid[-1]
+    assert relu[0] > 1e-2 * relu[-1]
+
+
+def test_layer_gradient_plot_is_the_layer_norms(untouched_global_state):
+    runs = {"sigmoid": deep_gradients("sigmoid"), "relu": deep_gradients("relu")}
+    ax = plotting.plot_layer_gradients(runs, ax=new_axes())
+    assert [line.get_label() for line in ax.lines] == ["sigmoid", "relu"]
+    for line, grads in zip(ax.lines, runs.values()):
+        np.testing.assert_array_equal(line.get_xdata(), np.arange(1, 10))
+        np.testing.assert_array_equal(line.get_ydata(), grads.layer_norms())
+    assert ax.get_yscale() == "log" and "W^{(l)}" in ax.get_ylabel()
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["sigmoid", "relu"]
+    single = plotting.plot_layer_gradients(runs["relu"], ax=new_axes(), measure="mean_abs")
+    np.testing.assert_array_equal(single.lines[0].get_ydata(), runs["relu"].layer_norms("mean_abs"))
+    assert single.get_legend() is None and "mean" in single.get_ylabel()
+    assert_nothing_nan(single)
+
+
+def test_layer_gradient_plot_leaves_out_zeros_on_a_log_axis():
+    ax = plotting.plot_layer_gradients([0.0, 1e-3, 0.1], ax=new_axes())
+    np.testing.assert_array_equal(ax.lines[0].get_xdata(), [2, 3])
+    linear = plotting.plot_layer_gradients([0.0, 1e-3, 0.1], ax=new_axes(), log=False)
+    np.testing.assert_array_equal(linear.lines[0].get_ydata(), [0.0, 1e-3, 0.1])
+    assert linear.get_yscale() == "linear"
+    assert_nothing_nan(ax)
+
+
+@pytest.mark.parametrize(
+    ("gradients", "kwargs", "error", "words"),
+    [
+        ("big", {}, TypeError, ["gradients must be Gradients or numbers", "'big'"]),
+        (object(), {}, TypeError, ["gradients must be a Gradients", "object"]),
+        ([[1.0, 2.0]], {}, ValueError, ["1-D", "(1, 2)"]),
+        ([], {}, ValueError, ["non-empty", "(0,)"]),
+        ([1.0, -1.0], {}, ValueError, ["finite and >= 0"]),
+        ([1.0, float("nan")], {}, ValueError, ["finite and >= 0"]),
+        ({}, {}, ValueError, ["at least one network", "empty dict"]),
+        ([1.0], {"measure": "l2"}, ValueError, ["measure", "'norm' or 'mean_abs'", "'l2'"]),
+        ([1.0], {"ax": "left"}, TypeError, ["ax must be a matplotlib Axes"]),
+    ],
+)
+def test_layer_gradient_plot_rejects_bad_input(gradients, kwargs, error, words):
+    kwargs = {"ax": new_axes(), **kwargs}
+    with pytest.raises(error) as info:
+        plotting.plot_layer_gradients(gradients, **kwargs)
+    for word in words:
+        assert word in str(info.value)
 
 
 # --------------------------------------------------------------------- surfaces
