@@ -1,4 +1,4 @@
-"""`jupyter-book build .` on its own: tools/sphinx_site.py.
+"""`jupyter-book build .` on its own: tools/sphinx_site.py, and the site tests on a fresh clone.
 
 The Sphinx extension vendors the site's JavaScript (tools/vendor_js.py) when book/_vendor is
 missing or stale, runs `npm ci` first when node_modules lacks the pinned packages, stops
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import browser
 import pytest
 import yaml
 
@@ -224,3 +226,64 @@ def test_a_real_sphinx_build_vendors_before_the_static_path_check(root, tmp_path
     else:
         assert result.returncode != 0
         assert "html_static_path entry 'book/_vendor' does not exist" in result.stderr
+
+
+# --- the site tests on a fresh clone ---------------------------------------------------------
+
+
+def test_a_missing_site_skips_locally_and_fails_under_ci(tmp_path, monkeypatch):
+    site = tmp_path / "_build" / "html"
+    monkeypatch.setenv("CI", "")
+    with pytest.raises(pytest.skip.Exception, match=r"not built .* run `make site` first"):
+        browser.require_site(site)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        browser.require_site(site)
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<html></html>")
+    assert browser.require_site(site) == site
+
+
+FRESH_CLONE_PLUGIN = """
+import os
+from pathlib import Path
+
+
+def pytest_collection_modifyitems(session, config, items):
+    import test_site
+
+    test_site.SITE = Path(os.environ["UNBUILT_SITE"])
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ci", ["", "true"], ids=["local", "ci"])
+def test_site_tests_on_a_fresh_clone(tmp_path, ci):
+    """pytest on test_site.py with the site never built (SITE pointed at an empty folder):
+    locally the tests that need the site skip, and one line at the end says to run
+    `make site`; under CI=true they fail. (Browser tests are left out: they go through
+    the same `site` fixture, and need Chromium besides.)"""
+    (tmp_path / "fresh_clone.py").write_text(FRESH_CLONE_PLUGIN)
+    env = dict(os.environ, CI=ci, UNBUILT_SITE=str(tmp_path / "_build" / "html"))
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "tests/test_site.py", "-p", "fresh_clone",
+         "-m", "not browser", "-q", "--no-header"],
+        cwd=REPO, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    output = result.stdout + result.stderr
+    if ci:
+        assert result.returncode == 1, output
+        assert "a missing site is a failure" in output
+        assert " skipped" not in output.splitlines()[-1]
+    else:
+        assert result.returncode == 0, output
+        last = output.splitlines()[-1]
+        skipped = re.search(r"(\d+) skipped", last)
+        assert skipped and "failed" not in last and "error" not in last, output
+        assert int(skipped.group(1)) >= 2  # test_every_built_page_is_checked, ..._exist
+        lines = [line for line in output.splitlines() if "make site" in line]
+        assert lines == [
+            f"{skipped.group(1)} tests skipped: the site is not built "
+            f"({tmp_path}/_build/html/index.html is missing): run `make site` first"
+        ], output
