@@ -1,8 +1,11 @@
-"""Ready to publish: licence, citation, one version, the package.
+"""Ready to publish: licence, citation, one version, the GitHub Pages workflow, the package.
 
 - LICENSE is the MIT licence that pyproject.toml declares;
 - CITATION.cff is valid Citation File Format 1.2.0 (the schema check-jsonschema ships);
 - the version is written once (pyproject.toml) and read back everywhere;
+- every GitHub Actions workflow validates against the GitHub workflow schema that
+  check-jsonschema ships (offline: no network is needed or used), and the site workflow
+  builds with `make site` and deploys with upload-pages-artifact and deploy-pages;
 - `python -m build` makes a wheel and an sdist that `twine check` accepts, holding only
   the package, which install in a fresh virtual environment with only the package's own
   dependencies and compute the worked example there.
@@ -28,6 +31,7 @@ import yaml
 import backprop_lab as bl
 
 REPO = Path(__file__).resolve().parents[1]
+WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
 
@@ -133,6 +137,148 @@ def test_the_version_is_written_once_and_read_everywhere():
     assert citation["version"] == version
     sources = [p for p in (REPO / "backprop_lab").glob("*.py") if version in p.read_text()]
     assert not sources, f"the version is written again in {sources}"
+
+
+# --- the GitHub Pages workflow ----------------------------------------------------------
+
+
+def test_there_is_a_site_workflow():
+    assert REPO / ".github" / "workflows" / "deploy-site.yml" in WORKFLOWS
+
+
+@pytest.mark.parametrize("workflow", WORKFLOWS, ids=[p.name for p in WORKFLOWS])
+def test_workflow_matches_the_github_schema(workflow):
+    code, errors = check_jsonschema("vendor.github-workflows", workflow)
+    assert (code, errors) == (0, {str(workflow): []})
+
+
+BROKEN_WORKFLOWS = {
+    # (text to replace, replacement, an error check-jsonschema must report)
+    "unchanged": ("", "", None),
+    "no-runs-on": (
+        "    runs-on: ubuntu-latest\n    timeout-minutes",
+        "    timeout-minutes",
+        "$.jobs.build: 'runs-on' is a required property",
+    ),
+    "jobs-misspelt": ("\njobs:\n", "\njob:\n", "$: 'jobs' is a required property"),
+    "bad-permission": (
+        "      pages: write",
+        "      pages: publish",
+        "$.jobs.deploy.permissions.pages: 'publish' is not one of",
+    ),
+    "uses-and-run": (
+        "        uses: actions/deploy-pages@v4\n",
+        "        uses: actions/deploy-pages@v4\n        run: echo deploy\n",
+        "$.jobs.deploy.steps[0]: ",
+    ),
+    "not-yaml": ("\njobs:\n", "\njobs: [\n", "cannot parse"),
+}
+
+
+@pytest.fixture(scope="module")
+def broken_workflows(tmp_path_factory) -> dict[str, list[str]]:
+    """One check-jsonschema run on copies of deploy-site.yml with one mistake each."""
+    folder = tmp_path_factory.mktemp("workflows")
+    text = (REPO / ".github" / "workflows" / "deploy-site.yml").read_text(encoding="utf-8")
+    for case, (old, new, _) in BROKEN_WORKFLOWS.items():
+        assert old in text, case
+        (folder / f"{case}.yml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    code, errors = check_jsonschema(
+        "vendor.github-workflows", *(folder / f"{case}.yml" for case in BROKEN_WORKFLOWS)
+    )
+    assert code == 1
+    return {Path(path).stem: lines for path, lines in errors.items()}
+
+
+@pytest.mark.parametrize("case", BROKEN_WORKFLOWS)
+def test_a_broken_workflow_is_rejected(broken_workflows, case):
+    """So the schema check cannot pass by accident (the unchanged copy passes)."""
+    expected = BROKEN_WORKFLOWS[case][2]
+    if expected is None:
+        assert broken_workflows[case] == []
+    else:
+        assert any(expected in line for line in broken_workflows[case]), broken_workflows[case]
+
+
+def test_the_schema_check_needs_no_network():
+    """check-jsonschema validates from the schema inside the package: here it runs in an
+    empty network namespace, where even a name lookup fails."""
+    if not offline():
+        pytest.skip("cannot make an empty network namespace here (needs root and unshare)")
+    probe = "import socket; socket.getaddrinfo('pypi.org', 443)"
+    assert run([*offline(), sys.executable, "-c", probe], timeout=30).returncode != 0
+    assert check_jsonschema("vendor.github-workflows", *WORKFLOWS)[0] == 0
+
+
+def site_workflow_problems(workflow: dict) -> list[str]:
+    """What keeps a workflow from building the site with `make site` and deploying it to
+    GitHub Pages the way Jupyter Book's guide describes (empty when it does)."""
+    problems = []
+    # YAML 1.1 reads the key `on` as True.
+    trigger = workflow.get("on", workflow.get(True)) or {}
+    if "main" not in (trigger.get("push") or {}).get("branches", []):
+        problems.append("not run on a push to main")
+    jobs = workflow.get("jobs", {})
+    steps = [(name, step) for name, job in jobs.items() for step in job.get("steps", [])]
+
+    def uses(action: str) -> list[tuple[str, dict]]:
+        return [(n, s) for n, s in steps if s.get("uses", "").startswith(action + "@")]
+
+    runs = "\n".join(step.get("run", "") for _, step in steps)
+    if not re.search(r"^\s*make site\b", runs, flags=re.M):
+        problems.append("no step runs `make site`")
+    apt = [step["run"] for _, step in steps if "apt-get install" in step.get("run", "")]
+    if not apt or not all(re.search(rf"\b{tool}\b", apt[0]) for tool in ("make", "npm")):
+        problems.append("make and npm are not installed with apt-get")
+    python = (REPO / "runtime.txt").read_text().strip().removeprefix("python-")
+    setup = uses("actions/setup-python")
+    if not setup or str(setup[0][1].get("with", {}).get("python-version")) != python:
+        problems.append(f"Python is not runtime.txt's {python}")
+    upload = uses("actions/upload-pages-artifact")
+    if not upload or upload[0][1].get("with", {}).get("path") != "_build/html":
+        problems.append("_build/html is not uploaded with actions/upload-pages-artifact")
+    deploy = uses("actions/deploy-pages")
+    if not deploy:
+        problems.append("no actions/deploy-pages step")
+    else:
+        job = jobs[deploy[0][0]]
+        permissions = {**(workflow.get("permissions") or {}), **(job.get("permissions") or {})}
+        for scope in ("pages", "id-token"):
+            if permissions.get(scope) != "write":
+                problems.append(f"the deploy job lacks permission {scope}: write")
+        if (job.get("environment") or {}).get("name") != "github-pages":
+            problems.append("the deploy job is not in the github-pages environment")
+        needs = job.get("needs", [])
+        needs = [needs] if isinstance(needs, str) else needs
+        if upload and upload[0][0] != deploy[0][0] and upload[0][0] not in needs:
+            problems.append("the deploy job does not wait for the build job")
+    return problems
+
+
+def test_site_workflow_builds_with_make_site_and_deploys_to_pages():
+    text = (REPO / ".github" / "workflows" / "deploy-site.yml").read_text(encoding="utf-8")
+    assert site_workflow_problems(yaml.safe_load(text)) == []
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ("make site PYTHON=python", "jupyter-book build .", "no step runs `make site`"),
+        ("path: _build/html", "path: _build", "_build/html is not uploaded"),
+        ("      id-token: write\n", "", "lacks permission id-token: write"),
+        ('python-version: "3.11"', 'python-version: "3.13"', "Python is not runtime.txt's"),
+        ("    needs: build\n", "", "does not wait for the build job"),
+        ("uses: actions/deploy-pages@v4", "run: echo", "no actions/deploy-pages step"),
+        ("sudo apt-get install -y -qq", "echo", "make and npm are not installed with apt-get"),
+        ("branches: [main]", "branches: [gh-pages]", "not run on a push to main"),
+        ("name: github-pages", "name: production", "not in the github-pages environment"),
+    ],
+)
+def test_a_site_workflow_that_would_not_publish_is_caught(old, new, problem):
+    text = (REPO / ".github" / "workflows" / "deploy-site.yml").read_text(encoding="utf-8")
+    assert old in text
+    problems = site_workflow_problems(yaml.safe_load(text.replace(old, new, 1)))
+    assert any(problem in p for p in problems), problems
 
 
 # --- the package stands alone ------------------------------------------------------------
