@@ -191,38 +191,55 @@ def test_config_yml_loads_the_extension():
     assert tools_on_path
 
 
+def probe_notebook() -> str:
+    """A one-cell notebook that prints BACKPROP_LAB_SITE as its kernel sees it."""
+    code = "import os\nprint('BACKPROP_LAB_SITE=' + os.environ.get('BACKPROP_LAB_SITE', 'unset'))"
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "metadata": {}, "source": "# Site"},
+            {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [],
+             "source": code},
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    return json.dumps(notebook)
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("with_extension", [True, False], ids=["extension", "without"])
-def test_a_real_sphinx_build_vendors_before_the_static_path_check(root, tmp_path, with_extension):
-    """A tiny Sphinx project configured like _config.yml (html_static_path = book/_vendor):
-    with the extension it builds with -W, serves the vendored files and runs with
-    BACKPROP_LAB_SITE=1; without it, the same build fails on the missing folder, so the
-    first result is the extension's doing."""
-    (root / "index.rst").write_text("Site\n====\n\nA page.\n")
-    (root / "probe.py").write_text(
-        "import os\n\n"
-        "def setup(app):\n"
-        "    app.connect('builder-inited', lambda app: open('probe.txt', 'w').write(\n"
-        "        os.environ.get('BACKPROP_LAB_SITE', 'unset')))\n"
-    )
-    extensions = ["sphinx_site", "probe"] if with_extension else ["probe"]
+def test_a_real_sphinx_build_vendors_first_and_its_kernels_see_the_site_variable(
+    root, tmp_path, with_extension
+):
+    """A tiny Sphinx + myst-nb project configured like _config.yml (html_static_path =
+    book/_vendor, notebooks executed): with the extension it builds with -W, serves the
+    vendored files, and the notebook's kernel prints BACKPROP_LAB_SITE=1; without it, the
+    same build fails on the missing folder, so the first result is the extension's doing."""
+    (root / "index.ipynb").write_text(probe_notebook())
+    extensions = ["sphinx_site", "myst_nb"] if with_extension else ["myst_nb"]
     (root / "conf.py").write_text(
         "import sys\n"
-        f"sys.path[:0] = [{str(REPO / 'tools')!r}, {str(root)!r}]\n"
+        f"sys.path.insert(0, {str(REPO / 'tools')!r})\n"
         f"extensions = {extensions!r}\n"
         "html_static_path = ['book/_vendor']\n"
         "exclude_patterns = ['node_modules', 'book', 'tools']\n"
+        "nb_execution_mode = 'force'\n"
+        "nb_execution_raise_on_error = True\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "BACKPROP_LAB_SITE"}
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", ".", str(tmp_path / "html")],
-        cwd=root, capture_output=True, text=True, timeout=120, env=env,
+        cwd=root, capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip
     if with_extension:
         assert result.returncode == 0, result.stderr
         static = tmp_path / "html" / "_static"
         assert (static / "requirejs" / "require.js").is_file()
         assert (static / "widgets-setup.js").is_file()
-        assert (root / "probe.txt").read_text() == "1"
+        page = (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+        assert "BACKPROP_LAB_SITE=1" in page
     else:
         assert result.returncode != 0
         assert "html_static_path entry 'book/_vendor' does not exist" in result.stderr
