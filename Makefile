@@ -6,6 +6,7 @@
 # Other targets:
 #   make site    build the website into _build/html (executes every chapter)
 #   make vendor  copy MathJax, RequireJS and the widget manager into book/_vendor
+#                (a plain `jupyter-book build .` does it too: tools/sphinx_site.py)
 #   make strip   remove outputs from the chapter notebooks before committing them
 #   make lint    ruff
 #   make clean   remove build products
@@ -74,4 +75,4 @@ test: $(STAMP) $(VENDOR_STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf _build .pytest_cache .hypothesis book/_vendor
+	rm -rf _build .pytest_cache .hypothesis book/_vendor build dist

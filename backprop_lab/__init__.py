@@ -10,6 +10,8 @@ Everything a chapter computes, plots or lets the reader move lives here:
 - data sets, plots and interactive explorers.
 """
 
+from importlib import metadata as _metadata
+
 from backprop_lab import datasets, descent, efficiency, illustrations, plotting, widgets
 from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
 from backprop_lab.autodiff import Value
@@ -29,7 +31,11 @@ from backprop_lab.widgets import (
     TrainingExplorer,
 )
 
-__version__ = "0.1.0"
+# The version is written once, in pyproject.toml; the installed metadata carries it here.
+try:
+    __version__ = _metadata.version("backprop_lab")
+except _metadata.PackageNotFoundError:  # imported from a source tree that is not installed
+    __version__ = "0+unknown"
 
 __all__ = [
     "ACTIVATIONS",

@@ -3,6 +3,7 @@
 The browser is Debian's ``chromium`` (``apt-get install chromium``), driven by the
 ``playwright`` Python package; ``playwright install`` is never needed (nor run). Without
 Chromium the browser tests skip, except under ``CI=true``, where a missing browser fails.
+The same goes for the built site (``make site``): :func:`require_site`.
 
 Everything a page asks for must come from 127.0.0.1: :class:`PageWatch` aborts any other
 request and records it, along with console errors, uncaught exceptions, failed requests and
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+SITE = REPO / "_build" / "html"
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -68,6 +70,22 @@ def require_chromium() -> str:
             pytest.fail(message + " [CI=true: a missing browser is a failure]", pytrace=False)
         pytest.skip(message)
     return path
+
+
+SITE_NOT_BUILT = "the site is not built"
+
+
+def require_site(site: Path = SITE) -> Path:
+    """Return the built site's folder; skip the test when it has not been built (a fresh
+    clone), fail instead under CI=true, where `make test` builds it first. (conftest.py
+    sums such skips up in one line at the end of the run.)"""
+    if not (site / "index.html").is_file():
+        shown = site.relative_to(REPO) if site.is_relative_to(REPO) else site
+        message = f"{SITE_NOT_BUILT} ({shown}/index.html is missing): run `make site` first"
+        if in_ci():
+            pytest.fail(message + " [CI=true: a missing site is a failure]", pytrace=False)
+        pytest.skip(message)
+    return site
 
 
 @contextlib.contextmanager

@@ -1,4 +1,5 @@
-"""Shared pytest settings: headless matplotlib, hypothesis profiles, a headless browser."""
+"""Shared pytest settings: headless matplotlib, hypothesis profiles, a headless browser,
+one line when the site tests skipped because the site is not built."""
 
 import os
 
@@ -34,3 +35,19 @@ def chromium():
 
     with launch_chromium() as browser:
         yield browser
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line at the end when tests skipped because the site is not built (a fresh clone:
+    `pytest` before `make site`), saying how to build it."""
+    from browser import SITE_NOT_BUILT
+
+    reasons = [
+        report.longrepr[2]
+        for report in terminalreporter.stats.get("skipped", [])
+        if isinstance(report.longrepr, tuple)
+        and report.longrepr[2].startswith(f"Skipped: {SITE_NOT_BUILT}")
+    ]
+    if reasons:
+        reason = reasons[0].removeprefix("Skipped: ")
+        terminalreporter.write_line(f"{len(reasons)} tests skipped: {reason}")

@@ -10,12 +10,14 @@ own site assets from tools/site_static/, into the folder `_config.yml` lists in
 The folder is deliberately not named `_static`: Jupyter Book would then add every `.js` file
 in it to every page.
 
-Usage: python tools/vendor_js.py [--root REPO]   (run by `make vendor`)
+Usage: python tools/vendor_js.py [--root REPO]   (run by `make vendor`; `jupyter-book build .`
+runs it too, through tools/sphinx_site.py, when book/_vendor is missing or stale)
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import shutil
 import sys
@@ -48,22 +50,62 @@ def _ignore(directory: str, names: list[str]) -> list[str]:
     return [n for n in names if n.endswith(SKIP_SUFFIXES) or n in SKIP_NAMES]
 
 
-def installed_version(node_modules: Path, package: str) -> str:
-    manifest = node_modules / package / "package.json"
-    if not manifest.is_file():
-        raise SystemExit(f"vendor_js: {manifest} is missing; run `npm ci` (or `make vendor`) first")
-    return json.loads(manifest.read_text(encoding="utf-8"))["version"]
+def node_modules_problems(root: Path) -> list[str]:
+    """What keeps ``root/node_modules`` from holding the pinned packages (empty when ready)."""
+    problems = []
+    for package, (pinned, _) in PACKAGES.items():
+        manifest = root / "node_modules" / package / "package.json"
+        if not manifest.is_file():
+            problems.append(f"{package} is not installed")
+            continue
+        found = json.loads(manifest.read_text(encoding="utf-8"))["version"]
+        if found != pinned:
+            problems.append(f"{package}: pinned {pinned}, node_modules has {found}")
+    return problems
+
+
+def expected_stamp(root: Path) -> dict:
+    """What book/_vendor/.vendored records once :func:`vendor` has run with today's files:
+    the pinned versions, what is copied where, and a hash of each of our own site assets."""
+    assets = sorted(p for p in (root / "tools" / "site_static").iterdir() if p.is_file())
+    return {
+        "packages": {package: pinned for package, (pinned, _) in PACKAGES.items()},
+        "copies": {package: [list(c) for c in copies] for package, (_, copies) in PACKAGES.items()},
+        "assets": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in assets},
+    }
+
+
+def stale(root: Path) -> str | None:
+    """Why ``root/book/_vendor`` must be made again, or None when it is current."""
+    target = root / "book" / "_vendor"
+    stamp = target / STAMP
+    shown = target.relative_to(root).as_posix()
+    if not stamp.is_file():
+        return f"{shown} has not been vendored"
+    try:
+        recorded = json.loads(stamp.read_text(encoding="utf-8"))
+    except ValueError:
+        return f"{shown}/{STAMP} is not valid JSON"
+    expected = expected_stamp(root)
+    for key, what in [
+        ("packages", "the pinned versions"),
+        ("copies", "the files to copy"),
+        ("assets", "tools/site_static/"),
+    ]:
+        if recorded.get(key) != expected[key]:
+            return f"{what} changed since {shown} was vendored"
+    copied = [dst for copies in expected["copies"].values() for _, dst in copies]
+    for name in copied + list(expected["assets"]):
+        if not (target / name).exists():
+            return f"{shown}/{name} is missing"
+    return None
 
 
 def vendor(root: Path) -> Path:
     """Copy the pinned packages' browser files into ``root/book/_vendor``; return that path."""
     node_modules = root / "node_modules"
     target = root / "book" / "_vendor"
-    problems = []
-    for package, (pinned, _) in PACKAGES.items():
-        found = installed_version(node_modules, package)
-        if found != pinned:
-            problems.append(f"{package}: pinned {pinned}, node_modules has {found}")
+    problems = node_modules_problems(root)
     if problems:
         raise SystemExit("vendor_js: run `npm ci`; " + "; ".join(problems))
 
@@ -82,8 +124,8 @@ def vendor(root: Path) -> Path:
     for asset in sorted((root / "tools" / "site_static").iterdir()):
         if asset.is_file():
             shutil.copy2(asset, target / asset.name)
-    versions = {package: pinned for package, (pinned, _) in PACKAGES.items()}
-    (target / STAMP).write_text(json.dumps(versions, indent=2) + "\n", encoding="utf-8")
+    stamp = json.dumps(expected_stamp(root), indent=2)
+    (target / STAMP).write_text(stamp + "\n", encoding="utf-8")
     return target
 
 

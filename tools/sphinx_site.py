@@ -1,0 +1,87 @@
+"""Sphinx extension for the backprop-lab site: `jupyter-book build .` works like `make site`.
+
+`_config.yml` loads it as a local extension (``sphinx: local_extensions: {sphinx_site:
+tools}``). On ``config-inited``, before Sphinx checks ``html_static_path`` and before any
+chapter is executed, it
+
+- sets ``BACKPROP_LAB_SITE=1`` in the environment, which the kernels that execute the
+  chapters inherit: the explorers then precompute the views the static page switches
+  between (see ``backprop_lab.site``), which they never do in JupyterLab;
+- vendors the site's JavaScript into ``book/_vendor`` (``tools/vendor_js.py``) when it is
+  missing or stale, running ``npm ci`` first when ``node_modules`` lacks the pinned
+  packages. Without npm it stops the build with one line that says what to do.
+
+``make site`` vendors first (``make vendor``), so this finds everything current there.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+TOOLS = Path(__file__).resolve().parent
+if str(TOOLS) not in sys.path:  # Jupyter Book appends it for local_extensions; tests may not
+    sys.path.append(str(TOOLS))
+
+import vendor_js  # noqa: E402  (tools/ is a folder of scripts, not a package)
+
+SITE_VARIABLE = "BACKPROP_LAB_SITE"
+NPM_CI = ["ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+
+
+class SiteSetupError(SystemExit):
+    """Stops the build with one line (SystemExit: neither Sphinx nor Jupyter Book wraps it
+    in a traceback)."""
+
+
+def prepare(
+    root: Path,
+    *,
+    which: Callable[[str], str | None] = shutil.which,
+    run: Callable[..., Any] = subprocess.run,
+) -> str:
+    """Make ``root/book/_vendor`` current; return what was done, in a few words."""
+    reason = vendor_js.stale(root)
+    if reason is None:
+        return "book/_vendor is current"
+    done = []
+    problems = vendor_js.node_modules_problems(root)
+    if problems:
+        npm = which("npm")
+        if npm is None:
+            raise SiteSetupError(
+                f"sphinx_site: the site's JavaScript is not vendored ({reason}) and npm is not "
+                "installed to fetch it: install npm (Debian: apt-get install npm) and run "
+                "`make site`"
+            )
+        result = run([npm, *NPM_CI], cwd=root, check=False)
+        if result.returncode != 0:
+            raise SiteSetupError(
+                f"sphinx_site: `npm ci` failed (exit {result.returncode}, output above) while "
+                f"vendoring the site's JavaScript ({reason}); fix it and run `make site`"
+            )
+        # The stamp that the Makefile's node_modules rule makes, so `make` agrees.
+        (root / "node_modules" / ".installed").touch()
+        done.append("npm ci")
+    vendor_js.vendor(root)
+    done.append(f"vendored book/_vendor ({reason})")
+    return ", ".join(done)
+
+
+def config_inited(app: Any, config: Any) -> None:
+    os.environ[SITE_VARIABLE] = "1"
+    from sphinx.util import logging
+
+    done = prepare(Path(app.confdir))
+    logging.getLogger(__name__).info(f"sphinx_site: {done}; {SITE_VARIABLE}=1")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    # Priority 500 runs before Sphinx's own html_static_path check (priority 800).
+    app.connect("config-inited", config_inited, priority=500)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
