@@ -310,23 +310,30 @@ class Explorer:
         """The current picture as the website stores it (:func:`quantized_png` of :attr:`png`)."""
         return quantized_png(self.png)
 
-    def _capture(self) -> widgets.Widget:
-        """The current picture and texts as new widgets: one frame of the static view."""
+    def _capture(self, shared: dict[Any, Any] | None = None) -> widgets.Widget:
+        """The current picture and texts as new widgets: one frame of the static view.
+
+        ``shared`` holds the layout and style models every frame reuses, so that a frame
+        adds its picture and texts to the page and little else.
+        """
+        shared = {} if shared is None else shared
+
+        def one(key: Any, make: Callable[[], Any]) -> Any:
+            if key not in shared:
+                shared[key] = make()
+            return shared[key]
+
         parts: list[widgets.Widget] = []
         for output in self._outputs:
             if output is self.image:
-                parts.append(
-                    widgets.Image(
-                        value=self.frame_png(),
-                        format="png",
-                        layout=widgets.Layout(max_width="100%"),
-                    )
-                )
+                layout = one("image", lambda: widgets.Layout(max_width="100%"))
+                parts.append(widgets.Image(value=self.frame_png(), format="png", layout=layout))
             else:
-                parts.append(
-                    type(output)(value=output.value, layout=widgets.Layout(min_height="1.6em"))
-                )
-        frame = widgets.VBox(parts)
+                kind = type(output)
+                layout = one("text", lambda: widgets.Layout(min_height="1.6em"))
+                style = one(kind, lambda kind=kind: kind.class_traits()["style"].klass())
+                parts.append(kind(value=output.value, layout=layout, style=style))
+        frame = widgets.VBox(parts, layout=one("frame", widgets.Layout))
         frame.add_class("bpl-frame")
         return frame
 
@@ -421,6 +428,12 @@ class StaticView:
         The site controls of the axes shared by every state, by control name.
     """
 
+    # A Tab renders every frame once, when the page loads; switching shows one and hides
+    # the others (a Stack would build the new frame's views on every move: 40 to 80 ms
+    # with a typeset explanation, against about 10). The tab bar is hidden by the site's
+    # CSS (.bpl-frames).
+    container: type = widgets.Tab
+
     def __init__(
         self, explorer: Explorer, axes: list[StaticAxis], defaults: dict[str, Any] | None = None
     ) -> None:
@@ -430,6 +443,7 @@ class StaticView:
         self.states: dict[tuple[int, ...], dict[str, Any]] = {}
         self.sliders: dict[str, widgets.Widget] = {}
         self.links: list[Any] = []
+        self._shared: dict[Any, Any] = {}
         self._defaults = {axis.name: explorer.controls[axis.name].value for axis in self.axes}
         self._defaults.update(defaults or {})
         body = self._level(0, (), {})
@@ -479,7 +493,7 @@ class StaticView:
         explorer = self.explorer
         if depth == len(self.axes):
             explorer._apply(assignment)
-            frame = explorer._capture()
+            frame = explorer._capture(self._shared)
             self.frames[key], self.states[key] = frame, dict(assignment)
             return frame
         axis = self.axes[depth]
@@ -490,7 +504,8 @@ class StaticView:
             self._level(depth + 1, (*key, k), {**assignment, axis.name: value})
             for k, value in enumerate(values)
         ]
-        stack = widgets.Stack(children, selected_index=index)
+        stack = self.container(children, selected_index=index)
+        stack.add_class("bpl-frames")
         if axis.dependent:
             site = self._site_control(axis, labels, index)
             self.links.append(widgets.jslink((site, "index"), (stack, "selected_index")))

@@ -74,7 +74,9 @@ def prepare(
 
 
 def config_inited(app: Any, config: Any) -> None:
-    os.environ[SITE_VARIABLE] = "1"
+    # "1" unless the builder said otherwise: BACKPROP_LAB_SITE=0 builds a quick preview whose
+    # explorers show their default picture only (benchmarks/bench_site.py compares the two)
+    os.environ.setdefault(SITE_VARIABLE, "1")
     from sphinx.util import logging
 
     done = prepare(Path(app.confdir))
