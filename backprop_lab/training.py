@@ -425,15 +425,25 @@ def _check_flag(argument: str, value: Any, allow_none: bool) -> bool | None:
 # -------------------------------------------------------------------- progress
 
 
+def _shell() -> Any:
+    ipython = sys.modules.get("IPython")
+    return None if ipython is None else ipython.get_ipython()
+
+
 def _shell_kind() -> str | None:
     """``"kernel"`` inside a Jupyter kernel, ``"terminal"`` in terminal IPython, else None."""
-    ipython = sys.modules.get("IPython")
-    if ipython is None:
-        return None
-    shell = ipython.get_ipython()
+    shell = _shell()
     if shell is None:
         return None
     return "kernel" if type(shell).__name__ == "ZMQInteractiveShell" else "terminal"
+
+
+def _running_a_cell() -> bool:
+    """False when the kernel is answering a widget (a ``comm_msg``), not running a cell."""
+    parent = getattr(_shell(), "parent_header", None)
+    header = parent.get("header") if isinstance(parent, dict) else None
+    kind = header.get("msg_type") if isinstance(header, dict) else None
+    return kind in (None, "execute_request")
 
 
 def _truthy(text: str | None) -> bool:
@@ -446,13 +456,15 @@ def _auto_progress(environ: Any = None) -> bool:
     Only in a Jupyter kernel that a Jupyter server started for a notebook (JupyterLab,
     Notebook, Binder: the server sets ``JPY_SESSION_NAME``), never under ``CI`` or pytest,
     so not in ``jupyter-book`` execution, nbval or the tests, whose kernels are started
-    without a server. ``BACKPROP_LAB_PROGRESS=0`` turns it off, ``=1`` on in any kernel.
+    without a server; and only while a cell runs, not in a widget's callback (an
+    explorer retraining on a slider move). ``BACKPROP_LAB_PROGRESS=0`` turns it off,
+    ``=1`` on in any kernel.
     """
     environ = os.environ if environ is None else environ
     setting = environ.get("BACKPROP_LAB_PROGRESS")
     if setting is not None and setting.strip() and not _truthy(setting):
         return False
-    if _shell_kind() != "kernel":
+    if _shell_kind() != "kernel" or not _running_a_cell():
         return False
     if _truthy(setting):
         return True
@@ -610,12 +622,14 @@ def train(
         by JupyterLab or Jupyter Notebook, and only when the run is expected to take more
         than 2 s (estimated once the first updates have taken 0.1 s); never under the
         ``CI`` environment variable, pytest, ``jupyter-book`` execution or nbval (their
-        kernels run without a Jupyter server). ``BACKPROP_LAB_PROGRESS=0`` or ``=1``
-        overrides the automatic choice. Nothing is ever written to stderr.
+        kernels run without a Jupyter server), nor in a widget's callback.
+        ``BACKPROP_LAB_PROGRESS=0`` or ``=1`` overrides the automatic choice. Nothing is
+        ever written to stderr.
     callback : callable, optional
         ``callback(t, loss)`` after each recorded loss, ``t = 0..iterations_run``, with the
-        network holding the parameters after ``t`` updates. It may raise KeyboardInterrupt
-        to stop the run as an interrupt does.
+        network holding the parameters after ``t`` updates (inside the loop's silenced
+        numpy floating-point warnings). It may raise KeyboardInterrupt to stop the run as
+        an interrupt does.
 
     Returns
     -------

@@ -144,9 +144,12 @@ class _FakeShell:
     pass
 
 
-def _fake_ipython(monkeypatch, kind):
-    """Make backprop_lab believe it runs in IPython: 'ZMQInteractiveShell' is ipykernel's."""
+def _fake_ipython(monkeypatch, kind, request="execute_request"):
+    """Make backprop_lab believe it runs in IPython: 'ZMQInteractiveShell' is ipykernel's,
+    answering a message of type `request` (a cell: execute_request; a widget: comm_msg)."""
     shell = type(kind, (_FakeShell,), {})() if kind else None
+    if shell is not None:
+        shell.parent_header = {"header": {"msg_type": request}}
     module = types.ModuleType("IPython")
     module.get_ipython = lambda: shell
     monkeypatch.setitem(sys.modules, "IPython", module)
@@ -174,6 +177,11 @@ def test_automatic_progress_only_in_a_notebook_served_by_jupyter(shell, environ,
                                                                  monkeypatch):  # fmt: skip
     _fake_ipython(monkeypatch, shell)
     assert training._auto_progress(environ) is shown
+
+
+def test_no_automatic_progress_in_a_widget_callback(monkeypatch):
+    _fake_ipython(monkeypatch, "ZMQInteractiveShell", request="comm_msg")
+    assert training._auto_progress(SERVER) is False
 
 
 def test_no_progress_bar_and_no_output_in_the_tests(monkeypatch, capfd):
