@@ -454,11 +454,11 @@ def _auto_progress(environ: Any = None) -> bool:
     """Whether ``progress=None`` may show a bar (the run must still be long).
 
     Only in a Jupyter kernel that a Jupyter server started for a notebook (JupyterLab,
-    Notebook, Binder: the server sets ``JPY_SESSION_NAME``), never under ``CI`` or pytest,
-    so not in ``jupyter-book`` execution, nbval or the tests, whose kernels are started
-    without a server; and only while a cell runs, not in a widget's callback (an
-    explorer retraining on a slider move). ``BACKPROP_LAB_PROGRESS=0`` turns it off,
-    ``=1`` on in any kernel.
+    Notebook, Binder: the server sets ``JPY_SESSION_NAME``), never under ``CI``, pytest or
+    ``BACKPROP_LAB_SITE=1``, so not in ``jupyter-book`` execution, nbval or the tests,
+    whose kernels are started without a server; and only while a cell runs, not in a
+    widget's callback (an explorer retraining on a slider move).
+    ``BACKPROP_LAB_PROGRESS=0`` turns it off, ``=1`` on in any kernel.
     """
     environ = os.environ if environ is None else environ
     setting = environ.get("BACKPROP_LAB_PROGRESS")
@@ -469,6 +469,8 @@ def _auto_progress(environ: Any = None) -> bool:
     if _truthy(setting):
         return True
     if _truthy(environ.get("CI")) or "PYTEST_CURRENT_TEST" in environ:
+        return False
+    if _truthy(environ.get("BACKPROP_LAB_SITE")):  # chapters executed for the website
         return False
     return "JPY_SESSION_NAME" in environ
 
@@ -621,8 +623,9 @@ def train(
         stdout elsewhere); False: never. None (automatic): a bar only in a notebook served
         by JupyterLab or Jupyter Notebook, and only when the run is expected to take more
         than 2 s (estimated once the first updates have taken 0.1 s); never under the
-        ``CI`` environment variable, pytest, ``jupyter-book`` execution or nbval (their
-        kernels run without a Jupyter server), nor in a widget's callback.
+        ``CI`` or ``BACKPROP_LAB_SITE`` environment variables, pytest, ``jupyter-book``
+        execution or nbval (their kernels run without a Jupyter server), nor in a widget's
+        callback.
         ``BACKPROP_LAB_PROGRESS=0`` or ``=1`` overrides the automatic choice. Nothing is
         ever written to stderr.
     callback : callable, optional

@@ -168,6 +168,7 @@ SERVER = {"JPY_SESSION_NAME": "/home/reader/book/05.ipynb"}
         ("ZMQInteractiveShell", {**SERVER, "CI": "true"}, False),
         ("ZMQInteractiveShell", {**SERVER, "CI": "0"}, True),
         ("ZMQInteractiveShell", {**SERVER, "PYTEST_CURRENT_TEST": "t.py::x"}, False),
+        ("ZMQInteractiveShell", {**SERVER, "BACKPROP_LAB_SITE": "1"}, False),  # site build
         ("ZMQInteractiveShell", {**SERVER, "BACKPROP_LAB_PROGRESS": "0"}, False),
         ("ZMQInteractiveShell", {"BACKPROP_LAB_PROGRESS": "1", "CI": "true"}, True),
         ("TerminalInteractiveShell", {"BACKPROP_LAB_PROGRESS": "1"}, False),
