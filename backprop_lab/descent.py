@@ -25,6 +25,7 @@ from backprop_lab.validation import check_choice, check_integer, check_positive_
 __all__ = [
     "DOUBLE_WELL",
     "FUNCTIONS",
+    "MAX_STEPS",
     "QUADRATIC",
     "REGIMES",
     "DescentPath",
@@ -37,6 +38,10 @@ REGIMES: tuple[str, ...] = ("too small", "good", "oscillating", "diverging")
 """The four outcomes :func:`gradient_descent_1d` tells apart, in order of learning rate."""
 
 _DEFAULT_BOUND = 1e12
+
+MAX_STEPS = 1_000_000
+"""The most steps :func:`gradient_descent_1d` takes: a path keeps three float64 numbers a
+step (24 MB at this many, and seconds of Python); a plot needs far fewer."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,7 +194,7 @@ def gradient_descent_1d(
     learning_rate : float
         :math:`\\eta > 0`.
     steps : int
-        Number of steps, >= 0.
+        Number of steps, from 0 to :data:`MAX_STEPS` (one million).
     tolerance : float
         Convergence threshold: the run has converged at step ``t`` when
         :math:`|f'(x_t)| \\le \\text{tolerance}\\cdot|f'(x_0)|` (or :math:`f'(x_t) = 0`).
@@ -234,6 +239,12 @@ def gradient_descent_1d(
         raise ValueError(f"start must be a finite number; got {start}")
     eta = check_positive_number("learning_rate", learning_rate)
     steps = check_integer("steps", steps, minimum=0)
+    if steps > MAX_STEPS:
+        raise ValueError(
+            f"steps must be at most {MAX_STEPS:,} (the path keeps x, f(x) and f'(x) for every "
+            f"step, {24 * MAX_STEPS / 1e6:.0f} MB at that many); got {steps:,}, which would take "
+            f"{24 * (steps + 1) / 1e6:,.0f} MB"
+        )
     tolerance = check_positive_number("tolerance", tolerance)
     bound = check_positive_number("bound", bound)
     if abs(start) > bound:
@@ -246,7 +257,9 @@ def gradient_descent_1d(
             f"f and df must be finite at start = {start}; got f(start) = {f0}, df(start) = {g0}"
         )
 
-    xs, fs, gs = [start], [f0], [g0]
+    # preallocated: three float64 a step, not three Python floats in lists
+    x_arr, f_arr, g_arr = np.empty(steps + 1), np.empty(steps + 1), np.empty(steps + 1)
+    x_arr[0], f_arr[0], g_arr[0] = start, f0, g0
     diverged_at = None
     x, g = start, g0
     for t in range(1, steps + 1):
@@ -259,11 +272,10 @@ def gradient_descent_1d(
             diverged_at = t
             break
         x, g = new, g_new
-        xs.append(x)
-        fs.append(f_new)
-        gs.append(g)
+        x_arr[t], f_arr[t], g_arr[t] = x, f_new, g
 
-    x_arr, f_arr, g_arr = np.array(xs), np.array(fs), np.array(gs)
+    if diverged_at is not None:  # keep the diverged_at positions before the rejected step
+        x_arr, f_arr, g_arr = (a[:diverged_at].copy() for a in (x_arr, f_arr, g_arr))
     regime, converged_at, reversals = _classify(x_arr, g_arr, diverged_at, tolerance)
     return DescentPath(
         x=x_arr,

@@ -533,8 +533,19 @@ class Network:
         batch_size: int | None = None,
         seed: int = 0,
         snapshot_every: int | None = None,
+        *,
+        momentum: float = 0.0,
+        validation: Any = None,
+        tolerance: float | None = None,
+        patience: int | None = None,
+        progress: bool | None = None,
+        callback: Any = None,
     ) -> TrainingHistory:
-        """Train by gradient descent; see :func:`backprop_lab.training.train` (chapter 4)."""
+        """Train by gradient descent; see :func:`backprop_lab.training.train` (chapter 4).
+
+        ``momentum``, ``validation``, ``tolerance``, ``patience``, ``progress`` and
+        ``callback`` are keyword-only; they are described there.
+        """
         from backprop_lab.training import train
 
         return train(
@@ -547,6 +558,12 @@ class Network:
             batch_size=batch_size,
             seed=seed,
             snapshot_every=snapshot_every,
+            momentum=momentum,
+            validation=validation,
+            tolerance=tolerance,
+            patience=patience,
+            progress=progress,
+            callback=callback,
         )
 
     # ------------------------------------------------------------- copy and save

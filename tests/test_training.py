@@ -1,5 +1,6 @@
 """Training: it learns, it is reproducible bit for bit, and it survives blow-ups."""
 
+import math
 import warnings
 
 import numpy as np
@@ -238,6 +239,9 @@ def _diverging_problem():
 def test_divergence_is_reported_and_the_last_finite_parameters_kept(checkpoint_every, monkeypatch):
     # the run goes back to a checkpoint and replays: every spacing must give the same
     monkeypatch.setattr(bl.training, "_CHECKPOINT_EVERY", checkpoint_every)
+    # this loss explodes at the first update; switch that rule off to reach the overflow
+    # (tests/test_training_stopping.py tests the explosion rule)
+    monkeypatch.setattr(bl.training, "_DIVERGENCE_FACTOR", math.inf)
     net, X, Y = _diverging_problem()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -291,10 +295,12 @@ def test_a_non_finite_starting_loss_is_divergence_at_zero():
     assert net.weights[0][0, 0] == 1e300
 
 
-def test_mini_batch_divergence_whose_kept_parameters_overflow_on_all_the_data():
+def test_mini_batch_divergence_whose_kept_parameters_overflow_on_all_the_data(monkeypatch):
     """The kept parameters had a finite loss on their batch of one sample, but the
     full-data loss (the history's last entry) overflows: the message must not claim a
-    finite loss, and the parameters must still be finite."""
+    finite loss, and the parameters must still be finite. (With the explosion rule on,
+    this run is stopped long before any overflow; it is switched off here.)"""
+    monkeypatch.setattr(bl.training, "_DIVERGENCE_FACTOR", math.inf)
     X = np.array([[-803.0], [243.0], [-1656.0], [656.0]])
     Y = np.array([[1.1], [-0.5], [0.4], [0.3]])
     net = bl.Network([1, 1], activation="identity", output_activation="identity", loss="mse")
