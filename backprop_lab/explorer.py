@@ -45,6 +45,7 @@ __all__ = [
     "Explorer",
     "StaticAxis",
     "StaticView",
+    "check_slider_value",
     "grid_around",
     "nearest_index",
     "quantized_png",
@@ -73,6 +74,19 @@ def quantized_png(png: bytes, colors: int = 64) -> bytes:
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
+
+
+def check_slider_value(argument: str, value: float, low: float, high: float) -> float:
+    """``value`` if a slider from ``low`` to ``high`` can show it, else a ValueError.
+
+    Explorers refuse a starting value outside their slider rather than silently moving it
+    to the end of the slider (the reader would see another setting than the one asked for).
+    """
+    if not low - 1e-12 <= value <= high + 1e-12:
+        raise ValueError(
+            f"{argument} must be within its slider's range, from {low:g} to {high:g}; got {value:g}"
+        )
+    return value
 
 
 def values_with(default: float, values: Sequence[float], digits: int = 12) -> list[float]:

@@ -63,6 +63,8 @@ def _sample(example: Any, network: Any, x: Any, y: Any) -> tuple[Network, np.nda
 
 
 def _step_controls(n_steps: int, step: int) -> dict[str, widgets.Widget]:
+    if step > n_steps:
+        raise ValueError(f"step must be from 0 to {n_steps} (the last step); got {step}")
     return {
         "step": widgets.IntSlider(
             value=step, min=0, max=n_steps, description="step", continuous_update=True
@@ -157,7 +159,7 @@ class ForwardStepper(_Stepper):
         self.n_steps = 2 * self.n_layers + (1 if self.y is not None else 0)
         step = check_integer("step", step, minimum=0)
         self.trace = self.net.forward_trace(self.x)
-        self.controls.update(_step_controls(self.n_steps, min(step, self.n_steps)))
+        self.controls.update(_step_controls(self.n_steps, step))
         c = self.controls
         self._setup([[c["step"], c["previous"], c["next"]]])
 
@@ -290,7 +292,7 @@ class BackpropStepper(_Stepper):
         self.controls["param"] = widgets.Dropdown(
             options=self.net.parameter_names(), value=self.chain.param, description="parameter"
         )
-        self.controls.update(_step_controls(n, min(step, n)))
+        self.controls.update(_step_controls(n, step))
         c = self.controls
         self._setup([[c["param"], c["step"], c["previous"], c["next"]]])
 

@@ -7,6 +7,8 @@ slider then only shows another snapshot (:class:`backprop_lab.animation.Training
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
@@ -17,7 +19,7 @@ import numpy as np
 from backprop_lab import datasets
 from backprop_lab.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.animation import TrainingView
-from backprop_lab.explorer import Explorer, StaticAxis, values_with
+from backprop_lab.explorer import Explorer, StaticAxis, check_slider_value, values_with
 from backprop_lab.network import Network
 from backprop_lab.validation import check_choice, check_integer, check_positive_number
 
@@ -33,7 +35,7 @@ def parse_hidden_layers(value: Any) -> tuple[int, ...]:
         parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
         sizes = []
         for part in parts:
-            if not part.isdigit():
+            if not re.fullmatch(r"[0-9]+", part):  # not isdigit(): "²" is a digit to Python
                 raise ValueError(
                     "hidden_layers must be whole numbers separated by commas, e.g. '16,16'; "
                     f"got {value!r}"
@@ -76,7 +78,8 @@ class TrainingExplorer(Explorer):
     learning_rate : float
         Slider from 0.001 to 10 (log scale).
     iterations : int
-        The iteration shown (slider from 0 to ``max_iterations``).
+        The iteration shown (slider from 0 to ``max_iterations``); default half of
+        ``max_iterations``.
     seed : int
         Seed of the initial weights (0 to 20).
     max_iterations : int
@@ -112,7 +115,7 @@ class TrainingExplorer(Explorer):
         hidden_layers: Any = (8,),
         activation: str = "tanh",
         learning_rate: float = 0.3,
-        iterations: int = 500,
+        iterations: int | None = None,
         seed: int = 0,
         *,
         max_iterations: int = 1000,
@@ -123,11 +126,17 @@ class TrainingExplorer(Explorer):
         check_choice("activation", activation, HIDDEN_ACTIVATIONS)
         learning_rate = check_positive_number("learning_rate", learning_rate)
         max_iterations = check_integer("max_iterations", max_iterations, minimum=10)
+        if iterations is None:
+            iterations = max_iterations // 2
         iterations = check_integer("iterations", iterations, minimum=0)
         seed = check_integer("seed", seed, minimum=0)
+        check_slider_value("learning_rate", learning_rate, 1e-3, 10.0)
+        check_slider_value("iterations", iterations, 0, max_iterations)
         self.snapshot_every = max(1, max_iterations // 100)
         max_iterations = self.snapshot_every * int(np.ceil(max_iterations / self.snapshot_every))
         self.max_iterations = max_iterations
+        self.data = None
+        self._check_cost(sizes, dataset)
         c = self.controls
         c["dataset"] = widgets.Dropdown(
             options=list(datasets.NAMES), value=dataset, description="data set"
@@ -142,7 +151,7 @@ class TrainingExplorer(Explorer):
             options=list(HIDDEN_ACTIVATIONS), value=activation, description="activation"
         )
         c["learning_rate"] = widgets.FloatLogSlider(
-            value=float(np.clip(learning_rate, 1e-3, 10.0)),
+            value=learning_rate,
             base=10,
             min=-3,
             max=1,
@@ -152,14 +161,14 @@ class TrainingExplorer(Explorer):
             continuous_update=False,
         )
         c["iterations"] = widgets.IntSlider(
-            value=min(iterations, max_iterations),
+            value=iterations,
             min=0,
             max=max_iterations,
             step=self.snapshot_every,
             description="iterations",
         )
         c["seed"] = widgets.IntSlider(
-            value=min(seed, 20),
+            value=seed,
             min=0,
             max=max(20, seed),
             description="seed",
@@ -218,12 +227,40 @@ class TrainingExplorer(Explorer):
             int(c["seed"].value),
         )
 
+    def training_seconds(self, hidden_layers: Any, dataset: str | None = None) -> float:
+        """About how long one setting takes to train here (a multiply-add count, not a clock).
+
+        A full-batch step costs about 6 floating-point operations per weight and sample
+        (2 forward, 4 backward); :attr:`FLOPS` is a conservative rate for small networks on
+        a shared 2-core machine (``benchmarks/bench_widgets.py`` measures real ones).
+        """
+        data = self._dataset(dataset or self.controls["dataset"].value)
+        sizes = [data.n_inputs, *parse_hidden_layers(hidden_layers), data.Y.shape[1]]
+        weights = sum(a * b for a, b in itertools.pairwise(sizes))
+        return 6.0 * weights * len(data.X) * self.max_iterations / self.FLOPS
+
+    FLOPS = 5e9
+    MAX_SECONDS = 10.0
+    """Settings estimated to train longer than this are refused (the picture stays)."""
+
+    def _check_cost(self, hidden_layers: Any, dataset: str | None = None) -> float:
+        seconds = self.training_seconds(hidden_layers, dataset)
+        if seconds > self.MAX_SECONDS:
+            raise ValueError(
+                f"hidden_layers {parse_hidden_layers(hidden_layers)} would take about "
+                f"{seconds:.0f} s to train for {self.max_iterations} iterations, every time a "
+                f"slider moves; choose fewer or smaller layers (at most about "
+                f"{self.MAX_SECONDS:.0f} s)"
+            )
+        return seconds
+
     def _run(self, setting: tuple) -> tuple[Network, Any]:
         """The initial network and the training history of a setting (trained once)."""
         if setting in self._runs:
             self._runs.move_to_end(setting)
             return self._runs[setting]
         name, hidden, activation, learning_rate, seed = setting
+        self._check_cost(hidden, name)
         data = self._dataset(name)
         classify = data.task == "classification"
         net = Network(
@@ -239,6 +276,7 @@ class TrainingExplorer(Explorer):
             learning_rate=learning_rate,
             iterations=self.max_iterations,
             snapshot_every=self.snapshot_every,
+            progress=False,  # the explorer's own status line says what happened
         )
         self._runs[setting] = (net, history)
         while len(self._runs) > self._cache_size:
@@ -264,6 +302,7 @@ class TrainingExplorer(Explorer):
     def _render(self) -> tuple[str, str]:
         try:
             setting = self._setting()
+            self._check_cost(setting[1], setting[0])
         except (TypeError, ValueError) as error:
             return f"{error}. The picture still shows the last valid setting.", "error"
         net, history = self._run(setting)
@@ -299,10 +338,7 @@ class TrainingExplorer(Explorer):
         level = "ok"
         if history.diverged:
             level = "warning"
-            parts.append(
-                f"Diverged at iteration {history.diverged_at}: the loss became NaN or infinite, "
-                "so training stopped there. Try a smaller learning rate."
-            )
+            parts.append(f"{history.message} Try a smaller learning rate.")
         elif history.final_loss > 1.05 * history.initial_loss:
             level = "warning"
             parts.append(

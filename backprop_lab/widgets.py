@@ -30,7 +30,13 @@ import numpy as np
 from backprop_lab.activations import HIDDEN_ACTIVATIONS, get_activation
 from backprop_lab.curves import plot_descent_path, plot_loss_curve
 from backprop_lab.descent import FUNCTIONS, get_function
-from backprop_lab.explorer import Explorer, StaticAxis, grid_around, values_with
+from backprop_lab.explorer import (
+    Explorer,
+    StaticAxis,
+    check_slider_value,
+    grid_around,
+    values_with,
+)
 from backprop_lab.steppers import BackpropStepper, ForwardStepper
 from backprop_lab.training_explorer import TrainingExplorer, parse_hidden_layers
 from backprop_lab.validation import check_choice, check_integer, check_positive_number
@@ -64,7 +70,7 @@ def _significant(values: Any) -> list[str]:
 
 
 def _slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> Any:
-    value = float(np.clip(value, low, high))
+    value = check_slider_value(name, float(value), low, high)
     return widgets.FloatSlider(
         value=value, min=low, max=high, step=step, description=name, readout_format=".2f"
     )
@@ -250,7 +256,9 @@ class GradientDescentExplorer(Explorer):
     ) -> None:
         super().__init__()
         learning_rate = check_positive_number("learning_rate", learning_rate)
+        check_slider_value("learning_rate", learning_rate, 1e-3, 10**0.5)
         steps = check_integer("steps", steps, minimum=0)
+        check_slider_value("steps", steps, 0, 100)
         fn = get_function(function)
         low, high = fn.domain
         start = fn.start if start is None else _number("start", start)
@@ -263,9 +271,7 @@ class GradientDescentExplorer(Explorer):
             description="learning rate",
             readout_format=".2g",  # log-grid points are not round (0.302 for 0.3)
         )
-        self.controls["steps"] = widgets.IntSlider(
-            value=min(steps, 100), min=0, max=100, description="steps"
-        )
+        self.controls["steps"] = widgets.IntSlider(value=steps, min=0, max=100, description="steps")
         self.controls["function"] = widgets.Dropdown(
             options=list(FUNCTIONS), value=fn.name, description="function"
         )

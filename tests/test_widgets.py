@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from ipywidgets import Button, FloatLogSlider, HTMLMath, Image, Widget
 
+import backprop_lab as bl
 from backprop_lab import datasets, widgets
 from backprop_lab.network import Network
 
@@ -407,3 +408,57 @@ def test_every_dataset_trains_in_the_explorer():
         else:
             assert "accuracy" in explorer.status
         assert_clean(explorer)
+
+
+# --- careless starting values and settings (issue 11) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("make", "match"),
+    [
+        (lambda: bl.GradientDescentExplorer(learning_rate=100), "learning_rate must be within"),
+        (lambda: bl.GradientDescentExplorer(steps=101), "steps must be within"),
+        (lambda: bl.GradientDescentExplorer(start=50.0), "start must be within"),
+        (lambda: bl.NeuronExplorer(w1=6.0), "w1 must be within its slider's range, from -5"),
+        (lambda: bl.NeuronExplorer(x2=-3.5), "x2 must be within"),
+        (lambda: bl.TrainingExplorer(learning_rate=20.0), "learning_rate must be within"),
+        (lambda: bl.TrainingExplorer(iterations=5000), "iterations must be within"),
+        (lambda: bl.ForwardStepper(step=9), "step must be from 0 to 5"),
+        (lambda: bl.BackpropStepper(step=9), "step must be from 0 to 3"),
+        (lambda: bl.TrainingExplorer(hidden_layers=(128,) * 5), "would take about"),
+    ],
+)
+def test_starting_values_a_slider_cannot_show_are_refused_not_moved(make, match):
+    with pytest.raises(ValueError, match=match):
+        make()
+
+
+@pytest.mark.parametrize("typed", ["8,²", "８", "8,-1", "8.5", "x"])
+def test_hidden_layers_box_answers_in_words(typed):
+    explorer = bl.TrainingExplorer(dataset="xor", hidden_layers=(3,), max_iterations=50)
+    picture = explorer.png
+    explorer.controls["hidden_layers"].value = typed
+    assert explorer.status_level == "error"
+    assert "hidden_layers" in explorer.status and "last valid setting" in explorer.status
+    assert explorer.png == picture
+
+
+def test_a_setting_that_would_train_for_long_is_refused_with_its_estimate():
+    explorer = bl.TrainingExplorer(dataset="xor", hidden_layers=(3,), max_iterations=50)
+    explorer.max_iterations = 10**6  # as if the slider went that far
+    explorer.controls["hidden_layers"].value = "64,64"
+    assert explorer.status_level == "error"
+    seconds = explorer.training_seconds((64, 64))
+    assert seconds > explorer.MAX_SECONDS
+    assert f"about {seconds:.0f} s" in explorer.status
+
+
+def test_an_exploding_loss_is_reported_as_divergence():
+    """The loss of this run stays finite but grows a hundred-thousandfold: divergence too."""
+    explorer = bl.TrainingExplorer(
+        dataset="regression_1d", hidden_layers=(4,), learning_rate=10.0, max_iterations=100
+    )
+    history = explorer.history
+    assert history.diverged and np.all(np.isfinite(history.loss))
+    assert explorer.status_level == "warning"
+    assert history.message in explorer.status and "smaller learning rate" in explorer.status
