@@ -389,9 +389,7 @@ class Network:
             None,
         )
         where = (
-            f"layer {layer}'s net input z went beyond"
-            if layer is not None
-            else "it went beyond"
+            f"layer {layer}'s net input z went beyond" if layer is not None else "it went beyond"
         )
         x_max = float(np.max(np.abs(X)))
         p_max = max(float(np.max(np.abs(p))) for p in self.weights + self.biases)

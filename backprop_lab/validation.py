@@ -168,18 +168,11 @@ def check_integer(
         raise TypeError(f"{argument} must be an integer; got {describe(value)}")
     value = int(value)
     if minimum is not None and value < minimum:
-        if maximum is not None:
-            raise ValueError(
-                f"{argument} must be an integer from {minimum} to {maximum}; got {value}"
-            )
-        raise ValueError(f"{argument} must be an integer >= {minimum}; got {value}")
+        most = "" if maximum is None else f" (and at most {maximum})"
+        raise ValueError(f"{argument} must be an integer >= {minimum}; got {value}{most}")
     if maximum is not None and value > maximum:
-        low = "" if minimum is None else f"from {minimum} "
-        raise ValueError(
-            f"{argument} must be an integer {low}to at most {maximum}; got {value}"
-            if low
-            else f"{argument} must be an integer <= {maximum}; got {value}"
-        )
+        least = "" if minimum is None else f" (and at least {minimum})"
+        raise ValueError(f"{argument} must be an integer <= {maximum}; got {value}{least}")
     return value
 
 
@@ -344,7 +337,10 @@ def check_network(argument: str, value: Any) -> Any:
     from backprop_lab.network import Network
 
     if not isinstance(value, Network):
-        raise TypeError(f"{argument} must be a backprop_lab.Network; got {describe(value)}")
+        raise TypeError(
+            f"{argument} must be a backprop_lab.Network; got {type(value).__name__} "
+            f"{describe(value).rsplit(' (', 1)[0]}"
+        )
     return value
 
 
