@@ -1210,6 +1210,8 @@ def plot_output_plane(
     x0, x1 = check_interval("extent[0:2]", extent[0:2])
     y0, y1 = check_interval("extent[2:4]", extent[2:4])
     threshold = check_number("threshold", threshold)
+    if X is None and Y is not None:
+        raise ValueError("Y (labels) was given without X (the points to label); pass both")
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
     in_unit_range = out.min() >= 0.0 and out.max() <= 1.0

@@ -406,38 +406,51 @@ class Network:
             if unbounded
             else ""
         )
-        if x_max >= p_max:
-            remedy = "scale X down (e.g. standardise each input to mean 0 and standard deviation 1)"
-        else:
-            remedy = (
-                "the parameters are too large (as after a diverged training run): build a "
-                "new network or train with a smaller learning_rate"
-            )
+        remedy = "scale X down (e.g. standardise each input to mean 0 and standard deviation 1)"
         return ValueError(
             f"the {what} is not finite: {where} the largest {dtype} number (about "
             f"±{limit:.2g}). X holds values up to {x_max:.3g} in size and the parameters up "
             f"to {p_max:.3g}{passed_on}; {remedy}"
         )
 
+    def _inputs_overflow(self, X: np.ndarray) -> bool:
+        """Whether the inputs are to blame for a pass that overflowed: they are larger
+        than every parameter (``|x| = 1e300`` into a ReLU network).
+
+        A network whose own parameters are the larger (as after a diverged run) keeps
+        answering ``inf``: that is the divergence signal training records.
+        """
+        x_max = float(np.max(np.abs(X)))
+        p_max = max(float(np.max(np.abs(p))) for p in self.weights + self.biases)
+        return x_max > max(1.0, p_max)
+
     def _checked_forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """:meth:`_forward`, raising a clear error if the outputs overflowed."""
+        """:meth:`_forward`, refusing inputs so large that the outputs overflow."""
         zs, activations = self._forward(X)
-        if not np.all(np.isfinite(activations[-1])):
+        if not np.all(np.isfinite(activations[-1])) and self._inputs_overflow(X):
             raise self._overflow_error(X, zs, activations, "network's output")
         return zs, activations
 
     def _checked_loss(
         self, X: np.ndarray, zs: list[np.ndarray], activations: list[np.ndarray], Y: np.ndarray
     ) -> float:
+        """The loss, refusing inputs so large that it overflows."""
         value = self._loss.value(zs[-1], activations[-1], Y)
-        if not math.isfinite(value):
+        if not math.isfinite(value) and self._inputs_overflow(X):
             raise self._overflow_error(X, zs, activations, "loss")
         return value
 
     def _checked_gradients(
-        self, X: np.ndarray, zs: list[np.ndarray], activations: list[np.ndarray], grads: Any
+        self,
+        X: np.ndarray,
+        zs: list[np.ndarray],
+        activations: list[np.ndarray],
+        grads: Any,
+        Y: np.ndarray,
     ) -> None:
-        if not all(np.all(np.isfinite(g)) for g in [*grads[0], *grads[1]]):
+        """Refuse inputs so large that a gradient overflows."""
+        finite = all(np.all(np.isfinite(g)) for g in [*grads[0], *grads[1]])
+        if not finite and self._inputs_overflow(X):
             raise self._overflow_error(X, zs, activations, "gradient")
 
     def _outputs_unchecked(self, X: Any) -> np.ndarray:
@@ -606,6 +619,9 @@ class Network:
             (:data:`~backprop_lab.validation.MEMORY_LIMIT`), or the outputs overflow: a
             network with ReLU or identity units passes huge inputs on unbounded, so
             ``|x| = 1e300`` is refused with a message rather than answered with ``inf``.
+            (When the inputs are no larger than the parameters, an overflow is the
+            network's own, as after a diverged run, and ``inf`` is returned: the
+            divergence signal training records.)
         """
         X, single = self._inputs(X)
         out = self._checked_forward(X)[1][-1]
@@ -653,7 +669,7 @@ class Network:
         zs, activations = self._forward(X)
         loss = self._checked_loss(X, zs, activations, Y)
         grad_w, grad_b, deltas = self._backward(zs, activations, Y, keep_deltas=True)
-        self._checked_gradients(X, zs, activations, (grad_w, grad_b))
+        self._checked_gradients(X, zs, activations, (grad_w, grad_b), Y)
         return BackwardTrace(
             forward=ForwardTrace(zs, activations, single),
             targets=Y,
@@ -679,7 +695,7 @@ class Network:
         Y = self._targets(Y, X.shape[0], single)
         zs, activations = self._checked_forward(X)
         grad_w, grad_b, _ = self._backward(zs, activations, Y)
-        self._checked_gradients(X, zs, activations, (grad_w, grad_b))
+        self._checked_gradients(X, zs, activations, (grad_w, grad_b), Y)
         return Gradients(grad_w, grad_b)
 
     def predict_classes(self, X: Any) -> np.ndarray:
