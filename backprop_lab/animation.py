@@ -20,12 +20,22 @@ from matplotlib.figure import Figure
 
 from backprop_lab.curves import loss_ceiling, plot_loss_curve
 from backprop_lab.surfaces import (
+    MAX_RESOLUTION,
     class_probability,
     draw_probability,
     plot_decision_boundary,
     plot_regression_fit,
 )
-from backprop_lab.validation import check_integer, check_positive_number
+from backprop_lab.validation import (
+    check_bool,
+    check_callable,
+    check_finite_array,
+    check_history,
+    check_integer,
+    check_memory,
+    check_network,
+    check_number,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -43,14 +53,34 @@ __all__ = [
 
 
 def snapshot_network(net: Network, history: TrainingHistory, iteration: int) -> Network:
-    """A copy of ``net`` with the parameters of the run's snapshot at or before ``iteration``."""
-    if not history.snapshots:
-        raise ValueError("history has no snapshots: train with snapshot_every=k")
-    snap = history.snapshot(int(iteration))
+    """A copy of ``net`` with the parameters of the run's snapshot at or before ``iteration``.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network, ``history`` not a TrainingHistory or ``iteration``
+        not an integer.
+    ValueError
+        If ``history`` has no snapshots, they do not fit ``net``, or ``iteration`` < 0.
+    """
+    check_network("net", net)
+    check_history("history", history, snapshots=True)
+    iteration = check_integer("iteration", iteration, minimum=0)
+    _check_fits(net, history)
+    snap = history.snapshot(iteration)
     model = net.copy()
     model.weights = [w.copy() for w in snap.weights]
     model.biases = [b.copy() for b in snap.biases]
     return model
+
+
+def _check_fits(net: Network, history: TrainingHistory) -> None:
+    shapes = [w.shape for w in history.snapshots[0].weights]
+    if shapes != [w.shape for w in net.weights]:
+        raise ValueError(
+            f"history must come from training a network of net's layer sizes "
+            f"{net.layer_sizes}; its snapshots have weights of shapes {shapes}"
+        )
 
 
 def _loss_text(history: TrainingHistory, iteration: int) -> str:
@@ -103,11 +133,18 @@ class TrainingView:
         log: bool = True,
         resolution: int = 60,
     ) -> None:
-        if not history.snapshots:
-            raise ValueError("history has no snapshots: train with snapshot_every=k")
+        check_network("net", net)
+        check_history("history", history, snapshots=True)
+        _check_fits(net, history)
+        check_callable("target_function", target_function, optional=True)
+        log = check_bool("log", log)
+        resolution = check_integer("resolution", resolution, minimum=2, maximum=MAX_RESOLUTION)
+        if isinstance(axes, str) or not isinstance(axes, Sequence | np.ndarray) or len(axes) != 2:
+            raise TypeError(f"axes must be two matplotlib Axes (model, loss); got {axes!r}")
         self.model_ax, self.loss_ax = axes
         self.net = net
-        self.X, self.Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+        self.X = check_finite_array("X", X, np.float64)
+        self.Y = check_finite_array("Y", Y, np.float64)
         self.regression = net.layer_sizes[0] == 1
         self.resolution = resolution
         self._contours: list[Any] = []
@@ -140,10 +177,10 @@ class TrainingView:
     def set_history(self, history: TrainingHistory, net: Network | None = None) -> None:
         """Follow another run on the same data (a new learning rate, seed or network):
         the loss curve is replaced in place; call :meth:`show` next."""
-        if not history.snapshots:
-            raise ValueError("history has no snapshots: train with snapshot_every=k")
+        check_history("history", history, snapshots=True)
         if net is not None:
-            self.net = net
+            self.net = check_network("net", net)
+        _check_fits(self.net, history)
         self.model = snapshot_network(self.net, history, history.iterations_run)
         self.history = history
         ax = self.loss_ax
@@ -155,14 +192,14 @@ class TrainingView:
         (self._marker,) = ax.plot([], [], "o", color="#e08214", markersize=8, zorder=5)
 
     def show(self, iteration: int) -> None:
-        """Show the snapshot at or before ``iteration``."""
-        snap = self.history.snapshot(int(iteration))
+        """Show the snapshot at or before ``iteration`` (an integer >= 0)."""
+        snap = self.history.snapshot(check_integer("iteration", iteration, minimum=0))
         self.model.weights = [w.copy() for w in snap.weights]
         self.model.biases = [b.copy() for b in snap.biases]
         if self.regression:
             grid = self._fit_line.get_xdata()
-            with np.errstate(all="ignore"):
-                out = np.asarray(self.model.forward(grid[:, None]), dtype=np.float64)[:, 0]
+            out = np.asarray(self.model._outputs_unchecked(grid[:, None]), dtype=np.float64)
+            out = out[:, 0]
             low, high = self._fit_limits
             self._fit_line.set_ydata(np.clip(np.nan_to_num(out, nan=0.0), low, high))
         else:
@@ -222,7 +259,20 @@ def plot_training_state(
     -------
     TrainingView
         Its ``model_ax`` and ``loss_ax`` hold the panels; ``show(t)`` moves to iteration t.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network, ``history`` not a TrainingHistory, or an argument
+        has the wrong type.
+    ValueError
+        If ``history`` has no snapshots or does not fit ``net``, ``iteration`` < 0, or
+        ``resolution`` is outside 2 to 1000.
     """
+    check_network("net", net)
+    check_history("history", history, snapshots=True)
+    if iteration is not None:
+        iteration = check_integer("iteration", iteration, minimum=0)
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -318,13 +368,31 @@ def animate_training(
     -------
     TrainingAnimation
         Its ``html`` plays without a kernel; the figure used is discarded.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network, ``history`` not a TrainingHistory, or an argument
+        has the wrong type.
+    ValueError
+        If ``history`` has no snapshots or does not fit ``net``, or ``max_frames``
+        (1 to 500), ``dpi`` (10 to 300), ``interval`` (> 0 ms, at most a minute),
+        ``figsize`` (two numbers from 1 to 30 inches) or ``resolution`` is out of range.
     """
     from matplotlib.animation import FuncAnimation
 
-    max_frames = check_integer("max_frames", max_frames, minimum=1)
-    dpi = check_positive_number("dpi", dpi)
-    if not history.snapshots:
-        raise ValueError("history has no snapshots: train with snapshot_every=k")
+    check_network("net", net)
+    check_history("history", history, snapshots=True)
+    max_frames = check_integer("max_frames", max_frames, minimum=1, maximum=500)
+    dpi = check_number("dpi", dpi, minimum=10.0, maximum=300.0)
+    interval = check_number("interval", interval, minimum=0.0, maximum=60_000.0, strict=True)
+    figsize = _check_figsize(figsize)
+    # every frame is rendered as an RGBA image of this many pixels before it is compressed
+    check_memory(
+        f"a frame of figsize={figsize} at dpi={dpi:g}",
+        4 * figsize[0] * figsize[1] * dpi * dpi,
+        "use a smaller figsize or dpi",
+    )
     iterations = frame_iterations(history, max_frames)
     # a figure without an Agg canvas: FuncAnimation's redraw after each frame is then a
     # no-op and only the saved PNG is rendered (half the work)
@@ -346,6 +414,16 @@ def animate_training(
         animation.event_source = None
         fig.clear()
     return TrainingAnimation(html=offline_player(html), iterations=list(iterations))
+
+
+def _check_figsize(figsize: Any) -> tuple[float, float]:
+    if isinstance(figsize, str) or not isinstance(figsize, Sequence | np.ndarray):
+        raise TypeError(f"figsize must be (width, height) in inches; got {figsize!r}")
+    if len(figsize) != 2:
+        raise ValueError(f"figsize must be two numbers (width, height); got {figsize!r}")
+    width = check_number("figsize[0]", figsize[0], minimum=1.0, maximum=30.0)
+    height = check_number("figsize[1]", figsize[1], minimum=1.0, maximum=30.0)
+    return width, height
 
 
 # matplotlib's player links Font Awesome from a CDN for its button icons; offline (and in

@@ -37,7 +37,7 @@ import numpy as np
 
 from backprop_lab.network import Network
 from backprop_lab.parameters import ParameterRef, parse_parameter
-from backprop_lab.validation import check_finite_array
+from backprop_lab.validation import check_finite_array, check_network
 
 __all__ = ["MAX_PATHS", "ChainRule", "Factor", "Path", "Term", "chain_rule"]
 
@@ -735,8 +735,7 @@ def chain_rule(net: Network, x: Any, y: Any, param: str) -> ChainRule:
     >>> [f.text for f in steps.factors]
     ['dE/dyhat_0', 'dyhat_0/dz(2)_0', 'dz(2)_0/dW2[0,0]']
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    check_network("net", net)
     ref = parse_parameter(param, net.layer_sizes)
     X, Y = _one_sample(net, x, y)
     trace = net.backward_trace(X, Y)

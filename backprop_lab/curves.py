@@ -22,12 +22,23 @@ from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 from backprop_lab.activations import get_activation
 from backprop_lab.figures import DIVERGED_COLOR, finite_losses, losses_of, new_axes
 from backprop_lab.traces import Gradients
+from backprop_lab.validation import (
+    check_bool,
+    check_integer,
+    check_interval,
+    check_number,
+    check_optional_text,
+    describe,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
 _CEILING = 1e4
 """A loss curve is cut where the loss exceeds this many times its starting value."""
+
+MAX_POINTS = 100_000
+"""Most points of a plotted curve."""
 
 __all__ = [
     "loss_ceiling",
@@ -37,6 +48,34 @@ __all__ = [
     "plot_learning_rates",
     "plot_loss_curve",
 ]
+
+
+def _check_losses(argument: str, history: Any) -> np.ndarray:
+    """The losses of a history, refusing what is not a non-empty 1-D run of numbers."""
+    if isinstance(history, str | bytes) or history is None:
+        raise TypeError(
+            f"{argument} must be a TrainingHistory, a DescentPath or a list of losses; "
+            f"got {describe(history)}"
+        )
+    shape = np.shape(getattr(history, "loss", getattr(history, "fx", history)))
+    losses = losses_of(history)
+    if len(shape) != 1 or not losses.size:
+        raise ValueError(
+            f"{argument} must hold a 1-D run of losses, one per iteration; got "
+            f"{describe(history)} (shape {shape})"
+        )
+    return losses
+
+
+def _check_color(argument: str, color: Any) -> Any:
+    from matplotlib.colors import is_color_like
+
+    if color is not None and not is_color_like(color):
+        raise ValueError(
+            f"{argument} must be a matplotlib colour such as 'red' or '#2166ac'; got "
+            f"{describe(color)}"
+        )
+    return color
 
 
 def _diverged_at(history: Any, losses: np.ndarray) -> int | None:
@@ -68,16 +107,31 @@ def plot_activation(
         The net inputs shown.
     derivative : bool
         Also draw :math:`f'(z)` (dashed).
+    n_points : int
+        Points of the curves, 2 to :data:`MAX_POINTS`.
 
     Returns
     -------
     Axes
         With the line ``f(z)`` (label ``"f(z)"``) and, if asked, ``"f'(z)"``.
+
+    Raises
+    ------
+    TypeError
+        If an argument has the wrong type.
+    ValueError
+        If ``activation`` is unknown (softmax is not element-wise), ``z_range`` is not
+        two finite numbers with low < high, or ``n_points`` is out of range.
     """
     act = get_activation(activation)
-    low, high = (float(v) for v in z_range)
-    if not (np.isfinite(low) and np.isfinite(high) and low < high):
-        raise ValueError(f"z_range must be two finite numbers, low < high; got {z_range!r}")
+    try:
+        low, high = check_interval("z_range", z_range)
+    except ValueError:
+        raise ValueError(
+            f"z_range must be two finite numbers, low < high; got {z_range!r}"
+        ) from None
+    n_points = check_integer("n_points", n_points, minimum=2, maximum=MAX_POINTS)
+    derivative = check_bool("derivative", derivative)
     ax = new_axes(ax)
     z = np.linspace(low, high, n_points)
     ax.plot(z, act.function(z), color="#2166ac", linewidth=2.2, label="f(z)")
@@ -125,9 +179,23 @@ def plot_loss_curve(
     Axes
         The curve is ``ax.lines[0]`` (finite values only); a divergence is marked with a
         cross at the last finite loss and the text "diverged at iteration k".
+
+    Raises
+    ------
+    TypeError
+        If ``history`` holds no losses or an argument has the wrong type.
+    ValueError
+        If ``history`` is empty or not 1-D, ``mark`` < 0, or ``color`` is not a colour.
     """
+    losses = _check_losses("history", history)
+    log = check_bool("log", log)
+    check_optional_text("label", label)
+    _check_color("color", color)
+    if mark is not None:
+        mark = check_integer("mark", mark, minimum=0)
+    if not isinstance(step_name, str):
+        raise TypeError(f"step_name must be a string; got {describe(step_name)}")
     ax = new_axes(ax)
-    losses = losses_of(history)
     iterations, values = finite_losses(losses)
     tiny = np.finfo(np.float64).tiny
     ceiling = loss_ceiling(values)
@@ -220,10 +288,16 @@ def plot_learning_rates(
         )
     if not items:
         raise ValueError("histories must hold at least one run; got none")
+    if log is not None:
+        log = check_bool("log", log)
+    clip = check_number("clip", clip, minimum=0.0, maximum=1e12, strict=True)
+    checked = [
+        _check_losses(f"histories[{label if label is not None else k!r}]", history)
+        for k, (label, history) in enumerate(items)
+    ]
     ax = new_axes(ax)
     runs = []
-    for label, history in items:
-        losses = losses_of(history)
+    for (label, history), losses in zip(items, checked):
         iterations, values = finite_losses(losses)
         if label is None:
             rate = getattr(history, "learning_rate", None)
@@ -297,12 +371,34 @@ def plot_descent_path(
     -------
     Axes
         ``ax.lines[0]`` is the curve, ``ax.lines[1]`` the visited points.
+
+    Raises
+    ------
+    TypeError
+        If ``function`` is not callable, ``path`` not a DescentPath, or an argument has
+        the wrong type.
+    ValueError
+        If ``path`` is empty or not finite, ``domain`` is not two finite numbers with
+        low < high, or ``max_arrows`` < 0.
     """
     f = getattr(function, "f", function)
     if not callable(f):
         raise TypeError(f"function must be a Function1D or a callable; got {function!r}")
-    xs = np.asarray(path.x, dtype=np.float64)
-    fx = np.asarray(path.fx, dtype=np.float64)
+    if not (hasattr(path, "x") and hasattr(path, "fx")):
+        raise TypeError(
+            "path must be a DescentPath (from gradient_descent_1d), with positions .x and "
+            f"values .fx; got {describe(path)}"
+        )
+    xs = np.asarray(path.x, dtype=np.float64).ravel()
+    fx = np.asarray(path.fx, dtype=np.float64).ravel()
+    if not xs.size or xs.shape != fx.shape or not (np.isfinite(xs).all() and np.isfinite(fx).all()):
+        raise ValueError(
+            "path must hold as many finite positions .x as values .fx, at least one; got "
+            f"{xs.size} positions and {fx.size} values"
+        )
+    if domain is not None:
+        domain = check_interval("domain", domain)
+    max_arrows = check_integer("max_arrows", max_arrows, minimum=0, maximum=10_000)
     base = domain or getattr(function, "domain", None)
     if base is None:
         base = (float(np.min(xs)) - 1.0, float(np.max(xs)) + 1.0)
@@ -315,7 +411,12 @@ def plot_descent_path(
     grid = np.linspace(low, high, 400)
     with np.errstate(all="ignore"):
         curve = np.asarray(f(grid), dtype=np.float64)
-    ok = np.isfinite(curve)
+    ok = np.isfinite(curve) if curve.shape == grid.shape else np.zeros(grid.shape, bool)
+    if not ok.any():
+        raise ValueError(
+            f"function must give finite numbers, one per x, over the x-range shown "
+            f"({low:g} to {high:g}); got none"
+        )
     ax.plot(grid[ok], curve[ok], color="0.25", linewidth=2.0, label="$f(x)$")
     y_low, y_high = float(np.min(curve[ok])), float(np.max(curve[ok]))
     span = y_high - y_low or 1.0

@@ -28,6 +28,14 @@ from matplotlib.patches import Circle
 from matplotlib.text import Text
 
 from backprop_lab.parameters import parse_parameter
+from backprop_lab.validation import (
+    check_bool,
+    check_finite_array,
+    check_integer,
+    check_network,
+    check_number,
+    check_optional_text,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -124,7 +132,8 @@ def _neurons(value: Any, sizes: list[int]) -> set[tuple[int, int]]:
     for item in value:
         if isinstance(item, tuple) and len(item) == 2:
             layer, j = item
-            if not (1 <= layer < len(sizes) and 0 <= j < sizes[layer]):
+            whole = all(isinstance(v, int | np.integer) and not isinstance(v, bool) for v in item)
+            if not whole or not (1 <= layer < len(sizes) and 0 <= j < sizes[layer]):
                 raise ValueError(f"deltas names neuron {item!r}, which this network lacks")
             neurons.add((int(layer), int(j)))
         else:
@@ -242,7 +251,23 @@ def draw_network(
     Returns
     -------
     NetworkDiagram
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network or an argument has the wrong type.
+    ValueError
+        If ``x``/``y`` do not fit the network or are missing for the numbers asked for,
+        a layer or parameter does not exist, ``digits`` is outside 1 to 17 or
+        ``fontsize`` outside 1 to 72 points.
     """
+    check_network("net", net)
+    digits = check_integer("digits", digits, minimum=1, maximum=17)
+    if fontsize is not None:
+        fontsize = check_number("fontsize", fontsize, minimum=1.0, maximum=72.0)
+    check_optional_text("title", title)
+    check_optional_text("highlight", highlight)
+    loss = check_bool("loss", loss)
     sizes = net.layer_sizes
     n_layers = net.n_layers
     weight_layers = range(1, n_layers + 1)
@@ -260,8 +285,8 @@ def draw_network(
     if needs_y and y is None:
         raise ValueError("y must be given (the target) to label deltas, gradients or the loss")
     if x is not None:
-        x = np.asarray(x, dtype=float)
-        if x.ndim != 1:
+        x = check_finite_array("x", x, np.float64)
+        if x.shape != (sizes[0],):
             raise ValueError(f"x must be one sample of shape ({sizes[0]},); got shape {x.shape}")
         if y is not None:
             backward = net.backward_trace(x, y)

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from backprop_lab.traces import Gradients
-from backprop_lab.validation import check_integer
+from backprop_lab.validation import check_integer, check_network
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -45,11 +45,12 @@ __all__ = [
 ]
 
 
-def _check_network(net: Any) -> None:
-    from backprop_lab.network import Network
+MAX_REPEATS = 1000
+"""Most repetitions of a timing (each is a full measurement)."""
 
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+
+def _check_network(net: Any) -> None:
+    check_network("net", net)
 
 
 def _activation_delta(activation: Any, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> Any:
@@ -201,7 +202,7 @@ def compare_gradient_timings(net: Network, X: Any, Y: Any, repeats: int = 5) -> 
         Both times, their ratio and the largest difference between the gradients.
     """
     _check_network(net)
-    repeats = check_integer("repeats", repeats, minimum=1)
+    repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
     X_checked, single = net._inputs(X)
     Y_checked = net._targets(Y, X_checked.shape[0], single)
     looped = loop_gradients(net, X_checked, Y_checked)
@@ -235,6 +236,7 @@ def timings_by_samples(
         Timings of each method per size, >= 1.
     """
     _check_network(net)
+    repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
     X_checked, single = net._inputs(X)
     Y_checked = net._targets(Y, X_checked.shape[0], single)
     if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence) or not sizes:

@@ -45,7 +45,7 @@ import numpy as np
 
 from backprop_lab.network import Network
 from backprop_lab.parameters import parse_parameter
-from backprop_lab.validation import check_positive_number
+from backprop_lab.validation import check_network, check_positive_number
 
 __all__ = [
     "CORRECT_BELOW",
@@ -399,8 +399,7 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
     >>> bl.check_gradients(net, [[0.0, 1.0], [1.0, 0.0]], [[1.0], [0.0]]).passed
     True
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    check_network("net", net)
     epsilon = check_positive_number("epsilon", epsilon)
     # the network's own validation, with its own dtype and argument names
     X_checked, single = net._inputs(X)

@@ -42,10 +42,16 @@ from backprop_lab.activations import get_activation
 from backprop_lab.figures import CLASS_COLORS
 from backprop_lab.network import Network
 from backprop_lab.validation import (
+    check_bool,
+    check_callable,
     check_choice,
     check_finite_array,
     check_integer,
+    check_interval,
+    check_network,
+    check_number,
     check_positive_number,
+    describe,
 )
 
 __all__ = [
@@ -274,14 +280,17 @@ def plot_neuron_responses(
     _check_ax(ax)
     act = get_activation(activation)
     xs = np.linspace(-6.0, 6.0, 400) if x is None else _vector("x", x)
+    if isinstance(parameters, str | bytes) or not isinstance(parameters, Sequence):
+        raise TypeError(f"parameters must be a list of (w, b) pairs; got {describe(parameters)}")
     pairs = list(parameters)
     if not pairs:
         raise ValueError("parameters must hold at least one (w, b) pair; got none")
     lines = []
-    for pair in pairs:
-        if len(pair) != 2:
+    for k, pair in enumerate(pairs):
+        if isinstance(pair, str) or not isinstance(pair, Sequence) or len(pair) != 2:
             raise ValueError(f"parameters must hold (w, b) pairs; got {pair!r}")
-        w, b = (float(v) for v in pair)
+        w = check_number(f"parameters[{k}][0]", pair[0])
+        b = check_number(f"parameters[{k}][1]", pair[1])
         (line,) = ax.plot(xs, act(w * xs + b), lw=2, label=f"w={w:g}, b={b:g}")
         lines.append(line)
     ax.set_xlabel("input $x$")
@@ -495,6 +504,7 @@ def draw_recurrent(run: RecurrentRun, *, ax: Axes, digits: int = 3) -> Drawing:
         ``values["states"]`` holds :math:`h_0..h_T`.
     """
     _check_ax(ax)
+    digits = check_integer("digits", digits, minimum=1, maximum=17)
     if not isinstance(run, RecurrentRun):
         raise TypeError(f"run must be a RecurrentRun from recurrent_unroll; got {type(run)}")
     if run.inputs.shape[1] != 1 or run.states.shape[1] != 1 or run.steps > 8:
@@ -680,7 +690,8 @@ def draw_convolution(
         raise TypeError(f"run must be a ConvolutionRun from conv1d; got {type(run).__name__}")
     if run.signal.size > 16:
         raise ValueError(f"run must have a signal of at most 16 values; got {run.signal.size}")
-    run.window(highlight)
+    digits = check_integer("digits", digits, minimum=1, maximum=17)
+    highlight = check_integer("highlight", highlight, minimum=0, maximum=run.outputs.size - 1)
     k = run.kernel.size
     patches: list[Any] = []
     texts: list[Text] = []
@@ -786,9 +797,11 @@ def finite_difference_gradients(
     central : bool
         Central (default) or one-sided differences.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    check_network("net", net)
     epsilon = check_positive_number("epsilon", epsilon)
+    central = check_bool("central", central)
+    X_checked, single = net._inputs(X)
+    net._targets(Y, X_checked.shape[0], single)
     twin = net.copy()
     passes = 0
 
@@ -813,6 +826,9 @@ def finite_difference_gradients(
             array[index] = original
     return FiniteDifferenceResult(np.array(values), passes, net.parameter_names())
 
+
+MAX_REPEATS = 1000
+"""Most repetitions of a timing (each is a full measurement)."""
 
 _METHODS = ("central differences", "forward differences", "backpropagation")
 
@@ -864,9 +880,8 @@ def measure_gradient_cost(net: Network, X: Any, Y: Any, repeats: int = 3) -> dic
     """
     import time
 
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
-    repeats = check_integer("repeats", repeats, minimum=1)
+    check_network("net", net)
+    repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
 
     def fastest(call: Callable[[], Any]) -> float:
         best = np.inf
@@ -885,6 +900,27 @@ def measure_gradient_cost(net: Network, X: Any, Y: Any, repeats: int = 3) -> dic
         "backpropagation": backprop / forward,
         "central differences": differences / forward,
     }
+
+
+def _check_measured(measured: Any) -> None:
+    if not isinstance(measured, dict):
+        raise TypeError(
+            'measured must be a dict {"n_parameters": [...], "central differences": [...], '
+            f'"backpropagation": [...]}} or None; got {describe(measured)}'
+        )
+    if "n_parameters" not in measured:
+        raise ValueError(
+            f"measured must hold the key 'n_parameters'; got the keys {sorted(measured)!r}"
+        )
+    points = check_finite_array("measured['n_parameters']", measured["n_parameters"], float)
+    for method in ("central differences", "backpropagation"):
+        if method in measured:
+            values = check_finite_array(f"measured[{method!r}]", measured[method], float)
+            if values.shape != points.shape or points.ndim != 1:
+                raise ValueError(
+                    f"measured[{method!r}] must hold one value per entry of "
+                    f"measured['n_parameters'] ({points.shape}); got shape {values.shape}"
+                )
 
 
 def plot_gradient_cost(
@@ -911,6 +947,8 @@ def plot_gradient_cost(
     """
     _check_ax(ax)
     p = np.asarray(n_parameters)
+    if measured is not None:
+        _check_measured(measured)
     lines = {}
     styles = {
         "central differences": (_ORANGE, "-"),
@@ -982,7 +1020,7 @@ def bump_network(
     """
     if not callable(function):
         raise TypeError(f"function must be callable; got {type(function).__name__}")
-    n = check_integer("n_bumps", n_bumps, minimum=1)
+    n = check_integer("n_bumps", n_bumps, minimum=1, maximum=1000)
     low = float(check_finite_array("low", low, np.float64))
     high = float(check_finite_array("high", high, np.float64))
     if not low < high:
@@ -1034,8 +1072,7 @@ def bump_contributions(net: Network, x: Any) -> np.ndarray:
     ndarray
         Shape ``(m, n)``.
     """
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    check_network("net", net)
     sizes = net.layer_sizes
     if len(sizes) != 3 or sizes[0] != 1 or sizes[2] != 1 or sizes[1] % 2:
         raise ValueError(f"net must have layers [1, 2m, 1] (pairs of neurons); got {sizes}")
@@ -1078,6 +1115,9 @@ def plot_bumps(
         Draw each bump (thin lines) under the sum.
     """
     _check_ax(ax)
+    check_network("net", net)
+    check_callable("function", function, optional=True)
+    show_bumps = check_bool("show_bumps", show_bumps)
     xs = np.linspace(-1.0, 1.0, 600) if x is None else _vector("x", x)
     parts = bump_contributions(net, xs)
     output = net.forward(xs[:, None])[:, 0]
@@ -1157,14 +1197,21 @@ def plot_output_plane(
         ``grid`` is ``(xx, yy, output)``.
     """
     _check_ax(ax)
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
+    check_network("net", net)
     if net.layer_sizes[0] != 2 or net.layer_sizes[-1] != 1:
         raise ValueError(f"net must have 2 inputs and 1 output; got layers {net.layer_sizes}")
     resolution = check_integer("resolution", resolution, minimum=10)
     if resolution > 400:
         raise ValueError(f"resolution must be at most 400; got {resolution}")
-    x0, x1, y0, y1 = (float(v) for v in extent)
+    if isinstance(extent, str) or not isinstance(extent, Sequence) or len(extent) != 4:
+        raise TypeError(
+            f"extent must be four numbers (x_min, x_max, y_min, y_max); got {describe(extent)}"
+        )
+    x0, x1 = check_interval("extent[0:2]", extent[0:2])
+    y0, y1 = check_interval("extent[2:4]", extent[2:4])
+    threshold = check_number("threshold", threshold)
+    if X is None and Y is not None:
+        raise ValueError("Y (labels) was given without X (the points to label); pass both")
     xx, yy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     out = net.forward(np.column_stack([xx.ravel(), yy.ravel()]))[:, 0].reshape(xx.shape)
     in_unit_range = out.min() >= 0.0 and out.max() <= 1.0
@@ -1242,6 +1289,14 @@ def draw_matrix_product(
         ``values["Z"]`` is the computed product plus bias.
     """
     _check_ax(ax)
+    digits = check_integer("digits", digits, minimum=1, maximum=17)
+    if (
+        isinstance(names, str)
+        or not isinstance(names, Sequence)
+        or len(names) != 4
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise TypeError(f"names must be four strings (A, W, b, Z); got {describe(names)}")
     a = check_finite_array("A", A, np.float64)
     a = a[None, :] if a.ndim == 1 else a
     w = check_finite_array("W", W, np.float64)
@@ -1325,9 +1380,8 @@ def time_forward_loop_vs_batch(net: Network, X: Any, repeats: int = 3) -> dict[s
     """
     import time
 
-    if not isinstance(net, Network):
-        raise TypeError(f"net must be a backprop_lab.Network; got {type(net).__name__}")
-    repeats = check_integer("repeats", repeats, minimum=1)
+    check_network("net", net)
+    repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
     X, _ = net._inputs(X)
     best_loop = best_batch = np.inf
     for _ in range(repeats):

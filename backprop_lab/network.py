@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy as _copy
 import itertools
 import json
+import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,7 +23,16 @@ from backprop_lab.activations import get_activation
 from backprop_lab.losses import get_loss, softmax_cross_entropy
 from backprop_lab.parameters import parameter_names, parse_parameter
 from backprop_lab.traces import BackwardTrace, ForwardTrace, Gradients
-from backprop_lab.validation import check_choice, check_finite_array, check_integer
+from backprop_lab.validation import (
+    check_choice,
+    check_finite_array,
+    check_integer,
+    check_layer_sizes,
+    check_memory,
+    check_number,
+    check_path,
+    describe,
+)
 
 if TYPE_CHECKING:
     from backprop_lab.training import TrainingHistory
@@ -32,12 +42,13 @@ __all__ = ["Network"]
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 _INITS = ("auto", "glorot", "he")
 _FORMAT = "backprop_lab.Network/1"
+_KEYS = ("layer_sizes", "activation", "output_activation", "loss", "dtype", "weights", "biases")
 
 
 def _check_dtype(dtype: Any) -> type:
     try:
-        name = np.dtype(dtype).name
-    except TypeError:
+        name = None if dtype is None else np.dtype(dtype).name
+    except (TypeError, ValueError):
         name = None
     if name not in _DTYPES:
         raise TypeError(f"dtype must be np.float64 or np.float32; got {dtype!r}")
@@ -67,24 +78,28 @@ def _hidden_delta(activation: Any, z: np.ndarray, a: np.ndarray, grad_a: np.ndar
 
 
 def _check_layer_sizes(layer_sizes: Any) -> list[int]:
-    if isinstance(layer_sizes, str | bytes) or not isinstance(layer_sizes, Sequence):
-        raise TypeError(
-            "layer_sizes must be a list of at least two positive integers, e.g. [2, 2, 1]; "
-            f"got {layer_sizes!r}"
-        )
-    if len(layer_sizes) < 2:
+    return check_layer_sizes("layer_sizes", layer_sizes)
+
+
+def _check_parameter_memory(sizes: list[int], dtype: Any, where: str) -> None:
+    """Refuse, before numpy allocates, a network whose parameters exceed the memory budget."""
+    n_parameters = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(sizes))
+    itemsize = np.dtype(dtype).itemsize
+    check_memory(
+        f"{where} has {n_parameters:,} parameters, which",
+        n_parameters * itemsize,
+        "use fewer or smaller layers (the book's networks have at most a few thousand parameters)",
+    )
+
+
+def _check_output_units(output_activation: str, sizes: list[int]) -> None:
+    if output_activation == "softmax" and sizes[-1] < 2:
         raise ValueError(
-            "layer_sizes must list at least two layers (inputs and outputs), e.g. [2, 2, 1]; "
-            f"got {list(layer_sizes)!r}"
+            "output_activation='softmax' needs at least 2 output units: over a single unit "
+            "it always outputs 1 and cannot learn; got 1 output unit (layer_sizes[-1] = 1). "
+            "For one output use output_activation='sigmoid' (with loss='binary_cross_entropy' "
+            "for a yes/no target)"
         )
-    sizes = []
-    for position, size in enumerate(layer_sizes):
-        if isinstance(size, bool) or not isinstance(size, int | np.integer) or size < 1:
-            raise ValueError(
-                f"layer_sizes must hold positive integers; layer_sizes[{position}] is {size!r}"
-            )
-        sizes.append(int(size))
-    return sizes
 
 
 class Network:
@@ -130,6 +145,8 @@ class Network:
     ) -> None:
         sizes = _check_layer_sizes(layer_sizes)
         self._configure(activation, output_activation, loss, dtype)
+        _check_output_units(output_activation, sizes)
+        _check_parameter_memory(sizes, self.dtype, f"Network(layer_sizes={sizes})")
         seed = check_integer("seed", seed, minimum=0)
         check_choice("init", init, _INITS)
         if init == "auto":
@@ -177,10 +194,28 @@ class Network:
             ``weights[l]`` of shape ``(n_l, n_{l+1})``.
         biases : list of array_like
             ``biases[l]`` of shape ``(n_{l+1},)``; a scalar is repeated over the layer.
+        activation, output_activation, loss, dtype
+            As for :class:`Network`.
+
+        Raises
+        ------
+        TypeError
+            If ``weights`` or ``biases`` is not a list, or holds something other than
+            real numbers.
+        ValueError
+            If the shapes do not chain (``weights[l]`` has as many rows as
+            ``weights[l-1]`` has columns), a layer has no neurons, a value is NaN or
+            infinite (or beyond float32's range for ``dtype=np.float32``), or a softmax
+            output has a single unit.
         """
         net = cls.__new__(cls)
         net._configure(activation, output_activation, loss, dtype)
-        if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
+        if isinstance(weights, str | bytes) or not isinstance(weights, Sequence | np.ndarray):
+            raise TypeError(
+                "weights must be a non-empty list of 2-D arrays, one per layer; "
+                f"got {_shown(weights)}"
+            )
+        if isinstance(weights, np.ndarray) or not weights:
             raise TypeError(
                 "weights must be a non-empty list of 2-D arrays, one per layer; "
                 f"got {_shown(weights)}"
@@ -198,6 +233,11 @@ class Network:
             w = check_finite_array(f"weights[{index}]", w, net.dtype)
             if w.ndim != 2:
                 raise ValueError(f"weights[{index}] must be a 2-D array; got shape {w.shape}")
+            if 0 in w.shape:
+                raise ValueError(
+                    f"weights[{index}] must have at least one row and one column (every layer "
+                    f"needs at least one neuron); got shape {w.shape}"
+                )
             if index and w.shape[0] != net.weights[-1].shape[1]:
                 raise ValueError(
                     f"weights[{index}] must have {net.weights[-1].shape[1]} rows to follow "
@@ -213,6 +253,7 @@ class Network:
                 )
             net.weights.append(w.copy())
             net.biases.append(b.copy())
+        _check_output_units(net.output_activation, net.layer_sizes)
         net.seed = None
         return net
 
@@ -261,15 +302,39 @@ class Network:
         return parameter_names(self.layer_sizes)
 
     def parameter(self, name: str) -> float:
-        """The value of one parameter, by name (``"W1[0,1]"``, ``"b2[0]"``)."""
+        """The value of one parameter, by name (``"W1[0,1]"``, ``"b2[0]"``).
+
+        Raises
+        ------
+        TypeError
+            If ``name`` is not a string.
+        ValueError
+            If it names no parameter of this network.
+        """
         ref = parse_parameter(name, self.layer_sizes)
         array = self.weights if ref.is_weight else self.biases
         return float(array[ref.layer - 1][ref.index])
 
     def set_parameter(self, name: str, value: float) -> None:
-        """Set one parameter, by name."""
+        """Set one parameter, by name.
+
+        Raises
+        ------
+        TypeError
+            If ``name`` is not a string or ``value`` not a real number (``True`` and
+            ``"0.5"`` are refused).
+        ValueError
+            If ``name`` names no parameter of this network, or ``value`` is NaN, infinite
+            or beyond the range of the network's dtype.
+        """
         ref = parse_parameter(name, self.layer_sizes)
-        value = float(check_finite_array("value", value, np.float64))
+        value = check_number("value", value)
+        limit = float(np.finfo(self.dtype).max)
+        if abs(value) > limit:
+            raise ValueError(
+                f"value must fit this {np.dtype(self.dtype).name} network (at most about "
+                f"±{limit:.2g}); got {value:g}"
+            )
         arrays = self.weights if ref.is_weight else self.biases
         updated = arrays[ref.layer - 1].copy()
         updated[ref.index] = value
@@ -292,11 +357,107 @@ class Network:
         if array.ndim == 1 and array.shape[0] == n_in:
             return array[None, :], True
         if array.ndim == 2 and array.shape[1] == n_in and array.shape[0] > 0:
+            self._check_pass_memory(array, argument)
             return array, False
         hint = ""
         if array.ndim == 1 and n_in == 1:
             hint = f"; for {array.shape[0]} samples of one input pass {argument}.reshape(-1, 1)"
         raise ValueError(f"{argument} must have shape {expected}; got shape {array.shape}{hint}")
+
+    def _check_pass_memory(self, X: np.ndarray, argument: str) -> None:
+        """Refuse inputs whose forward and backward pass would not fit in memory."""
+        # every layer's z, a and delta, for every sample
+        n_bytes = 3 * X.shape[0] * sum(self.layer_sizes) * np.dtype(self.dtype).itemsize
+        check_memory(
+            f"{argument} of shape {X.shape} through layer sizes {self.layer_sizes}",
+            n_bytes,
+            f"pass fewer samples at a time (e.g. {argument}[:1000])",
+        )
+
+    def _overflow_error(
+        self, X: np.ndarray, zs: list[np.ndarray], activations: list[np.ndarray], what: str
+    ) -> ValueError:
+        """The error for a pass that overflowed although inputs and parameters are finite."""
+        dtype = np.dtype(self.dtype).name
+        limit = float(np.finfo(self.dtype).max)
+        layer = next(
+            (
+                number
+                for number, (z, a) in enumerate(zip(zs, activations[1:]), start=1)
+                if not (np.all(np.isfinite(z)) and np.all(np.isfinite(a)))
+            ),
+            None,
+        )
+        where = (
+            f"layer {layer}'s net input z went beyond" if layer is not None else "it went beyond"
+        )
+        x_max = float(np.max(np.abs(X)))
+        p_max = max(float(np.max(np.abs(p))) for p in self.weights + self.biases)
+        unbounded = sorted(
+            {
+                self.activation_of(number).name
+                for number in range(1, self.n_layers + 1)
+                if self.activation_of(number).name in ("relu", "identity")
+            }
+        )
+        passed_on = (
+            f"; this network's {' and '.join(unbounded)} activations pass such numbers on "
+            "without bounding them"
+            if unbounded
+            else ""
+        )
+        remedy = "scale X down (e.g. standardise each input to mean 0 and standard deviation 1)"
+        return ValueError(
+            f"the {what} is not finite: {where} the largest {dtype} number (about "
+            f"±{limit:.2g}). X holds values up to {x_max:.3g} in size and the parameters up "
+            f"to {p_max:.3g}{passed_on}; {remedy}"
+        )
+
+    def _inputs_overflow(self, X: np.ndarray) -> bool:
+        """Whether the inputs are to blame for a pass that overflowed: they are larger
+        than every parameter (``|x| = 1e300`` into a ReLU network).
+
+        A network whose own parameters are the larger (as after a diverged run) keeps
+        answering ``inf``: that is the divergence signal training records.
+        """
+        x_max = float(np.max(np.abs(X)))
+        p_max = max(float(np.max(np.abs(p))) for p in self.weights + self.biases)
+        return x_max > max(1.0, p_max)
+
+    def _checked_forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:meth:`_forward`, refusing inputs so large that the outputs overflow."""
+        zs, activations = self._forward(X)
+        if not np.all(np.isfinite(activations[-1])) and self._inputs_overflow(X):
+            raise self._overflow_error(X, zs, activations, "network's output")
+        return zs, activations
+
+    def _checked_loss(
+        self, X: np.ndarray, zs: list[np.ndarray], activations: list[np.ndarray], Y: np.ndarray
+    ) -> float:
+        """The loss, refusing inputs so large that it overflows."""
+        value = self._loss.value(zs[-1], activations[-1], Y)
+        if not math.isfinite(value) and self._inputs_overflow(X):
+            raise self._overflow_error(X, zs, activations, "loss")
+        return value
+
+    def _checked_gradients(
+        self,
+        X: np.ndarray,
+        zs: list[np.ndarray],
+        activations: list[np.ndarray],
+        grads: Any,
+        Y: np.ndarray,
+    ) -> None:
+        """Refuse inputs so large that a gradient overflows."""
+        finite = all(np.all(np.isfinite(g)) for g in [*grads[0], *grads[1]])
+        if not finite and self._inputs_overflow(X):
+            raise self._overflow_error(X, zs, activations, "gradient")
+
+    def _outputs_unchecked(self, X: Any) -> np.ndarray:
+        """The outputs for validated inputs, non-finite values included (for plots that
+        show a diverged network and replace what overflowed)."""
+        X, _ = self._inputs(X)
+        return self._forward(X)[1][-1]
 
     def _targets(self, Y: Any, n_samples: int, single: bool, argument: str = "Y") -> np.ndarray:
         """Validate targets against ``n_samples`` inputs; return ``(n_samples, n_out)``."""
@@ -447,34 +608,72 @@ class Network:
         -------
         ndarray
             Shape ``(n_samples, n_outputs)``, or ``(n_outputs,)`` for one sample.
+
+        Raises
+        ------
+        TypeError
+            If ``X`` holds something other than real numbers (text, None...).
+        ValueError
+            If ``X`` has the wrong shape, holds NaN or inf or values beyond the network's
+            floating-point type, needs more memory than allowed
+            (:data:`~backprop_lab.validation.MEMORY_LIMIT`), or the outputs overflow: a
+            network with ReLU or identity units passes huge inputs on unbounded, so
+            ``|x| = 1e300`` is refused with a message rather than answered with ``inf``.
+            (When the inputs are no larger than the parameters, an overflow is the
+            network's own, as after a diverged run, and ``inf`` is returned: the
+            divergence signal training records.)
         """
         X, single = self._inputs(X)
-        out = self._forward(X)[1][-1]
+        out = self._checked_forward(X)[1][-1]
         return out[0] if single else out
 
     def forward_trace(self, X: Any) -> ForwardTrace:
-        """Every layer's net input :math:`z` and activation :math:`a` (chapter 2)."""
+        """Every layer's net input :math:`z` and activation :math:`a` (chapter 2).
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`forward`.
+        """
         X, single = self._inputs(X)
-        zs, activations = self._forward(X)
+        zs, activations = self._checked_forward(X)
         return ForwardTrace(zs, activations, single)
 
     def loss(self, X: Any, Y: Any) -> float:
-        """The loss :math:`E`, averaged over samples (chapter 3)."""
+        """The loss :math:`E`, averaged over samples (chapter 3).
+
+        Raises
+        ------
+        TypeError
+            If ``X`` or ``Y`` holds something other than real numbers.
+        ValueError
+            If their shapes do not fit the network or each other, they hold NaN or inf,
+            targets lie outside the loss's range, or the loss overflows (inputs or
+            parameters too large for the network's floating-point type).
+        """
         X, single = self._inputs(X)
         Y = self._targets(Y, X.shape[0], single)
         zs, activations = self._forward(X)
-        return self._loss.value(zs[-1], activations[-1], Y)
+        return self._checked_loss(X, zs, activations, Y)
 
     def backward_trace(self, X: Any, Y: Any) -> BackwardTrace:
-        """Forward pass, loss, every layer's delta and the gradients (chapter 3)."""
+        """Forward pass, loss, every layer's delta and the gradients (chapter 3).
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`loss`, and if a gradient overflows.
+        """
         X, single = self._inputs(X)
         Y = self._targets(Y, X.shape[0], single)
         zs, activations = self._forward(X)
+        loss = self._checked_loss(X, zs, activations, Y)
         grad_w, grad_b, deltas = self._backward(zs, activations, Y, keep_deltas=True)
+        self._checked_gradients(X, zs, activations, (grad_w, grad_b), Y)
         return BackwardTrace(
             forward=ForwardTrace(zs, activations, single),
             targets=Y,
-            loss=self._loss.value(zs[-1], activations[-1], Y),
+            loss=loss,
             deltas=deltas,
             gradients=Gradients(grad_w, grad_b),
         )
@@ -486,11 +685,17 @@ class Network:
         -------
         Gradients
             ``.weights`` and ``.biases`` with the shapes of the parameters.
+
+        Raises
+        ------
+        TypeError, ValueError
+            As :meth:`loss`, and if a gradient overflows.
         """
         X, single = self._inputs(X)
         Y = self._targets(Y, X.shape[0], single)
-        zs, activations = self._forward(X)
+        zs, activations = self._checked_forward(X)
         grad_w, grad_b, _ = self._backward(zs, activations, Y)
+        self._checked_gradients(X, zs, activations, (grad_w, grad_b), Y)
         return Gradients(grad_w, grad_b)
 
     def predict_classes(self, X: Any) -> np.ndarray:
@@ -614,14 +819,30 @@ class Network:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Network:
-        """Rebuild a network from :meth:`to_dict`'s output."""
+        """Rebuild a network from :meth:`to_dict`'s output.
+
+        Raises
+        ------
+        ValueError
+            If ``data`` is not a dict made by :meth:`to_dict`: another format, a key
+            missing, ``layer_sizes`` that contradict the weights, or any value
+            :meth:`from_weights` refuses.
+        TypeError
+            If a field has the wrong type (e.g. ``"activation": 3``).
+        """
         found = data.get("format") if isinstance(data, dict) else None
         if found != _FORMAT:
             raise ValueError(
                 f"data must be a dict made by Network.to_dict (format {_FORMAT!r}); "
                 f"got {type(data).__name__} with format {found!r}"
             )
-        return cls.from_weights(
+        missing = [key for key in _KEYS if key not in data]
+        if missing:
+            raise ValueError(
+                f"data must hold the keys {', '.join(map(repr, _KEYS))} (as Network.to_dict "
+                f"writes them); {', '.join(map(repr, missing))} missing"
+            )
+        net = cls.from_weights(
             data["weights"],
             data["biases"],
             activation=data["activation"],
@@ -629,6 +850,13 @@ class Network:
             loss=data["loss"],
             dtype=data["dtype"],
         )
+        sizes = check_layer_sizes("data['layer_sizes']", data["layer_sizes"])
+        if sizes != net.layer_sizes:
+            raise ValueError(
+                f"data['layer_sizes'] must match the weights, which describe layer sizes "
+                f"{net.layer_sizes}; got {sizes} (the data were edited or damaged)"
+            )
+        return net
 
     def to_json(self) -> str:
         """The network as a JSON string; floats round-trip exactly."""
@@ -636,20 +864,97 @@ class Network:
 
     @classmethod
     def from_json(cls, text: str) -> Network:
-        """Rebuild a network from :meth:`to_json`'s output."""
+        """Rebuild a network from :meth:`to_json`'s output.
+
+        Raises
+        ------
+        TypeError
+            If ``text`` is not a string.
+        ValueError
+            If it is not JSON, or not a network (see :meth:`from_dict`).
+        """
+        if not isinstance(text, str | bytes | bytearray):
+            raise TypeError(
+                f"text must be a string of JSON made by Network.to_json; got {describe(text)}"
+            )
         try:
             data = json.loads(text)
-        except (TypeError, json.JSONDecodeError) as error:
-            raise ValueError(f"text must be JSON made by Network.to_json; {error}") from None
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8 text"
+            raise ValueError(
+                f"text must be JSON made by Network.to_json; got text that is not JSON "
+                f"({reason}, at character {getattr(error, 'pos', getattr(error, 'start', 0))})"
+            ) from None
+        except RecursionError:
+            raise ValueError(
+                "text must be JSON made by Network.to_json; got JSON nested too deeply"
+            ) from None
         return cls.from_dict(data)
 
     def save(self, path: str | Path) -> Path:
-        """Write the network to a JSON file, so a reader can keep a trained network."""
-        path = Path(path)
-        path.write_text(self.to_json(), encoding="utf-8")
+        """Write the network to a JSON file, so a reader can keep a trained network.
+
+        Raises
+        ------
+        TypeError
+            If ``path`` is not a string or :class:`~pathlib.Path`.
+        ValueError
+            If it is empty, a folder, in a folder that does not exist, or cannot be
+            written.
+        """
+        path = check_path("path", path)
+        if path.is_dir():
+            raise ValueError(f"path must name a file to write; got the folder {str(path)!r}")
+        if not path.parent.is_dir():
+            raise ValueError(
+                f"path must be in a folder that exists; got {str(path)!r}, whose folder "
+                f"{str(path.parent)!r} does not exist"
+            )
+        try:
+            path.write_text(self.to_json(), encoding="utf-8")
+        except OSError as error:
+            raise ValueError(
+                f"path {str(path)!r} cannot be written: {error.strerror or error}"
+            ) from None
         return path
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
-        """Read a network written by :meth:`save`."""
-        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+        """Read a network written by :meth:`save`.
+
+        Raises
+        ------
+        TypeError
+            If ``path`` is not a string or :class:`~pathlib.Path`.
+        ValueError
+            If the file does not exist, is a folder, cannot be read, is not text, or does
+            not hold a network saved by :meth:`save`.
+        """
+        path = check_path("path", path)
+        if path.is_dir():
+            raise ValueError(
+                f"path must name a file saved by Network.save; got the folder {str(path)!r}"
+            )
+        if not path.exists():
+            raise ValueError(
+                f"path must name a file saved by Network.save; {str(path)!r} does not exist"
+            )
+        try:
+            text = path.read_bytes()
+        except OSError as error:
+            raise ValueError(
+                f"path {str(path)!r} cannot be read: {error.strerror or error}"
+            ) from None
+        check_memory(f"the file {str(path)!r}", 8 * len(text), "it is not a saved network")
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError(
+                f"path {str(path)!r} is not a text file; Network.save writes JSON text"
+            ) from None
+        try:
+            return cls.from_json(text)
+        except ValueError as error:
+            raise ValueError(
+                f"path {str(path)!r} does not hold a network saved by Network.save: {error}"
+            ) from None

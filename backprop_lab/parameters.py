@@ -11,6 +11,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from backprop_lab.validation import check_layer_sizes, check_memory
+
 __all__ = ["ParameterRef", "parameter_names", "parse_parameter"]
 
 _PATTERN = re.compile(
@@ -58,7 +60,24 @@ class ParameterRef:
 
 
 def parameter_names(layer_sizes: list[int] | tuple[int, ...]) -> list[str]:
-    """Every parameter name of a network with these layer sizes, weights then biases per layer."""
+    """Every parameter name of a network with these layer sizes, weights then biases per layer.
+
+    Raises
+    ------
+    TypeError
+        If ``layer_sizes`` is not a list of integers.
+    ValueError
+        If it has fewer than two entries, one that is not a positive integer, or so many
+        parameters that their names would not fit in memory.
+    """
+    layer_sizes = check_layer_sizes("layer_sizes", layer_sizes)
+    n_names = sum((n_in + 1) * n_out for n_in, n_out in itertools.pairwise(layer_sizes))
+    # a name such as 'W12[1023,511]' is a Python string of about 60 bytes, plus the list slot
+    check_memory(
+        f"parameter_names(layer_sizes={layer_sizes}) lists {n_names:,} names, which",
+        70 * n_names,
+        "ask for one name at a time with parse_parameter",
+    )
     names = []
     for layer, (n_in, n_out) in enumerate(itertools.pairwise(layer_sizes), start=1):
         names += [f"W{layer}[{i},{j}]" for i in range(n_in) for j in range(n_out)]
@@ -72,11 +91,12 @@ def parse_parameter(name: object, layer_sizes: list[int] | tuple[int, ...]) -> P
     Raises
     ------
     TypeError
-        If ``name`` is not a string.
+        If ``name`` is not a string, or ``layer_sizes`` not a list of integers.
     ValueError
         If it is not of the form ``"W<l>[i,j]"`` or ``"b<l>[j]"``, or names a layer or
         neuron the network does not have.
     """
+    layer_sizes = check_layer_sizes("layer_sizes", layer_sizes)
     if not isinstance(name, str):
         raise TypeError(
             f"param must be a string such as 'W1[0,0]' or 'b2[1]'; got {name!r} "

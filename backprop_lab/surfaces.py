@@ -19,7 +19,16 @@ import numpy as np
 
 from backprop_lab.figures import CLASS_COLORS, new_axes
 from backprop_lab.parameters import parse_parameter
-from backprop_lab.validation import check_integer, check_positive_number
+from backprop_lab.validation import (
+    check_bool,
+    check_callable,
+    check_finite_array,
+    check_history,
+    check_integer,
+    check_network,
+    check_number,
+    check_positive_number,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -28,6 +37,12 @@ if TYPE_CHECKING:
     from backprop_lab.training import TrainingHistory
 
 _PROBABILITY_LEVELS = np.linspace(0.0, 1.0, 11)
+MAX_RESOLUTION = 1000
+"""Most grid points per axis of a decision-boundary picture (a million points)."""
+MAX_SURFACE_RESOLUTION = 200
+"""Most grid points per axis of a loss surface (one forward pass per point)."""
+MAX_CURVE_POINTS = 100_000
+"""Most points of a fitted curve."""
 
 __all__ = [
     "LossSurface",
@@ -47,9 +62,18 @@ def class_probability(net: Network, X: np.ndarray) -> np.ndarray:
     A single sigmoid output is that probability; a tanh output is mapped from
     :math:`[-1, 1]` to :math:`[0, 1]`; with several outputs, output 1 (softmax) is used.
     Non-finite outputs become 0.5, so a plot never shows NaN.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a :class:`~backprop_lab.network.Network`.
+    ValueError
+        If ``X`` does not fit the network (see :meth:`Network.forward`).
     """
-    with np.errstate(all="ignore"):
-        out = net.forward(X)
+    check_network("net", net)
+    out = net._outputs_unchecked(X)
+    if out.ndim == 1:
+        out = out[None, :]
     p = out[:, 1] if out.shape[1] > 1 else out[:, 0]
     if net.output_activation == "tanh":
         p = (p + 1.0) / 2.0
@@ -58,8 +82,13 @@ def class_probability(net: Network, X: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.asarray(p, dtype=np.float64), nan=0.5, posinf=1.0, neginf=0.0)
 
 
-def _labels(Y: np.ndarray) -> np.ndarray:
-    Y = np.asarray(Y, dtype=np.float64)
+def _labels(Y: Any, n_samples: int) -> np.ndarray:
+    Y = check_finite_array("Y", Y, np.float64)
+    if Y.ndim not in (1, 2) or Y.shape[0] != n_samples:
+        raise ValueError(
+            f"Y must hold one label (or one-hot row) per sample of X, shape ({n_samples},) or "
+            f"({n_samples}, n_classes); got shape {Y.shape}"
+        )
     if Y.ndim == 2 and Y.shape[1] > 1:
         return np.argmax(Y, axis=1)
     return (Y.reshape(-1) >= 0.5).astype(np.int64)
@@ -89,13 +118,40 @@ def plot_decision_boundary(
     on a ``resolution`` x ``resolution`` grid; the black line is where it equals 0.5 (the
     decision boundary); the points are the data coloured by their true class.
 
+    Parameters
+    ----------
+    net : Network
+        Two inputs.
+    X : array_like
+        ``(n_samples, 2)``: the data, which also set the plotted area.
+    Y : array_like
+        Their labels (0/1, or one-hot rows).
+    ax : Axes, optional
+    resolution : int
+        Grid points per axis, 2 to :data:`MAX_RESOLUTION`.
+    padding : float
+        Margin around the data, >= 0, in the inputs' units.
+    data : bool
+        Also scatter the data.
+
     Returns
     -------
     Axes
         ``ax.collections`` holds the filled contours, the boundary line and the points.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network or an argument has the wrong type.
+    ValueError
+        If ``X``/``Y`` do not fit, or ``resolution`` or ``padding`` is out of range.
     """
-    X = np.asarray(X, dtype=np.float64)
-    if X.ndim != 2 or X.shape[1] != 2 or net.layer_sizes[0] != 2:
+    check_network("net", net)
+    X = check_finite_array("X", X, np.float64)
+    resolution = check_integer("resolution", resolution, minimum=2, maximum=MAX_RESOLUTION)
+    padding = check_number("padding", padding, minimum=0.0, maximum=1e6)
+    data = check_bool("data", data)
+    if X.ndim != 2 or X.shape[1] != 2 or net.layer_sizes[0] != 2 or not X.shape[0]:
         raise ValueError(
             "plot_decision_boundary needs two inputs: X of shape (n_samples, 2) and a network "
             f"with 2 inputs; got X of shape {X.shape} and layer sizes {net.layer_sizes}"
@@ -105,8 +161,8 @@ def plot_decision_boundary(
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
     p = class_probability(net, np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
     draw_probability(ax, gx, gy, p)
+    labels = _labels(Y, X.shape[0])
     if data:
-        labels = _labels(Y)
         colors = np.array(CLASS_COLORS)[labels]
         ax.scatter(X[:, 0], X[:, 1], c=colors, s=18, edgecolors="white", linewidths=0.6)
     ax.set_xlim(x0, x1)
@@ -128,24 +184,54 @@ def plot_regression_fit(
 ) -> Axes:
     """A one-input network's fit to data, with the function the data came from (ch. 5).
 
+    Parameters
+    ----------
+    net : Network
+        One input.
+    X, Y : array_like
+        The data: one input and one target per sample.
+    ax : Axes, optional
+    target_function : callable, optional
+        The function the data came from, drawn dashed.
+    n_points : int
+        Points of the fitted curve, 2 to :data:`MAX_CURVE_POINTS`.
+    padding : float
+        Margin around the data, >= 0, as a fraction of their width.
+
     Returns
     -------
     Axes
         Lines: the network's output (label ``"network"``) on a fine grid and, if given,
         the target function (``"target"``, dashed); the data are a scatter collection.
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network or an argument has the wrong type.
+    ValueError
+        If the data do not fit, or ``n_points`` or ``padding`` is out of range.
     """
-    X = np.asarray(X, dtype=np.float64).reshape(-1, 1)
-    Y = np.asarray(Y, dtype=np.float64).reshape(-1)
+    check_network("net", net)
+    X = check_finite_array("X", X, np.float64)
+    Y = check_finite_array("Y", Y, np.float64)
+    n_points = check_integer("n_points", n_points, minimum=2, maximum=MAX_CURVE_POINTS)
+    padding = check_number("padding", padding, minimum=0.0, maximum=1e6)
+    check_callable("target_function", target_function, optional=True)
     if net.layer_sizes[0] != 1:
         raise ValueError(
             f"plot_regression_fit needs a network with 1 input; got layer sizes {net.layer_sizes}"
         )
+    if X.size == 0 or X.size != max(X.shape, default=0) or Y.size != X.size:
+        raise ValueError(
+            "X and Y must hold one input and one target per sample, shapes (n,) or (n, 1); "
+            f"got X of shape {X.shape} and Y of shape {Y.shape}"
+        )
+    X, Y = X.reshape(-1, 1), Y.reshape(-1)
     ax = new_axes(ax)
     low, high = float(X.min()), float(X.max())
     pad = padding * (high - low or 1.0)
     grid = np.linspace(low - pad, high + pad, n_points)
-    with np.errstate(all="ignore"):
-        out = np.asarray(net.forward(grid[:, None]), dtype=np.float64)[:, 0]
+    out = np.asarray(net._outputs_unchecked(grid[:, None]), dtype=np.float64)[:, 0]
     span = float(np.ptp(Y)) or 1.0
     y_low, y_high = float(Y.min()) - 0.5 * span, float(Y.max()) + 0.5 * span
     out = np.clip(np.nan_to_num(out, nan=0.0, posinf=y_high, neginf=y_low), y_low, y_high)
@@ -240,11 +326,23 @@ def loss_surface(
     span : float
         Width of the grid around the current values when there is no path.
     resolution : int
-        Grid points per axis.
+        Grid points per axis, 3 to :data:`MAX_SURFACE_RESOLUTION` (one forward pass each).
+
+    Raises
+    ------
+    TypeError
+        If ``net`` is not a Network, ``history`` not a TrainingHistory, ``params`` not
+        two names, or a number has the wrong type.
+    ValueError
+        If a name is not a parameter of ``net``, the data do not fit, or ``span`` or
+        ``resolution`` is out of range.
     """
+    check_network("net", net)
     names = _check_params(net, params)
     span = check_positive_number("span", span)
-    resolution = check_integer("resolution", resolution, minimum=3)
+    resolution = check_integer("resolution", resolution, minimum=3, maximum=MAX_SURFACE_RESOLUTION)
+    if history is not None:
+        check_history("history", history)
     Xc, single = net._inputs(X)
     Yc = net._targets(Y, Xc.shape[0], single)
     refs = [parse_parameter(name, net.layer_sizes) for name in names]
@@ -297,12 +395,29 @@ def plot_loss_surface(
 ) -> LossSurface:
     """Contours of :func:`loss_surface` with the training path on them (chapter 4).
 
+    Parameters
+    ----------
+    net, X, Y, params, history, span, resolution
+        As for :func:`loss_surface`.
+    ax : Axes, optional
+    levels : int
+        Contour levels, 2 to 200.
+    colorbar : bool
+        Draw a colour bar.
+
     Returns
     -------
     LossSurface
         With ``.ax``, ``.contour`` (the filled contours) and ``.path_line`` (the path, or
         ``None``) set.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As :func:`loss_surface`, and for ``levels`` or ``colorbar`` out of range.
     """
+    levels = check_integer("levels", levels, minimum=2, maximum=200)
+    colorbar = check_bool("colorbar", colorbar)
     surface = loss_surface(net, X, Y, params, history=history, span=span, resolution=resolution)
     ax = new_axes(ax, (5.5, 4.5))
     z = surface.loss
