@@ -162,7 +162,10 @@ def test_a_failing_npm_ci_stops_with_one_line(root):
 
 
 def test_config_inited_sets_the_site_variable(root, monkeypatch):
-    monkeypatch.delenv("BACKPROP_LAB_SITE", raising=False)
+    # setenv first, so that monkeypatch removes the variable config_inited sets (a bare
+    # delenv of a missing variable records nothing to undo: every later test saw "1")
+    monkeypatch.setenv("BACKPROP_LAB_SITE", "unset")
+    monkeypatch.delenv("BACKPROP_LAB_SITE")
     vendor_js.vendor(root)
     sphinx_site.config_inited(SimpleNamespace(confdir=str(root)), config=None)
     assert os.environ["BACKPROP_LAB_SITE"] == "1"
