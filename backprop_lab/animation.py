@@ -21,8 +21,7 @@ from matplotlib.figure import Figure
 from backprop_lab.curves import loss_ceiling, plot_loss_curve
 from backprop_lab.surfaces import (
     MAX_RESOLUTION,
-    class_probability,
-    draw_probability,
+    draw_classifier,
     plot_decision_boundary,
     plot_regression_fit,
 )
@@ -160,7 +159,10 @@ class TrainingView:
             plot_decision_boundary(
                 self.model, self.X, self.Y, ax=self.model_ax, resolution=resolution
             )
-            self._contours = [c for c in self.model_ax.collections if hasattr(c, "levels")]
+            self._contours = [
+                *[c for c in self.model_ax.collections if hasattr(c, "levels")],
+                *self.model_ax.images,
+            ]
             (x0, x1), (y0, y1) = self.model_ax.get_xlim(), self.model_ax.get_ylim()
             self._grid = np.meshgrid(
                 np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution)
@@ -206,8 +208,7 @@ class TrainingView:
             for artist in self._contours:
                 artist.remove()
             gx, gy = self._grid
-            p = class_probability(self.model, np.column_stack([gx.ravel(), gy.ravel()]))
-            self._contours = draw_probability(self.model_ax, gx, gy, p.reshape(gx.shape))
+            self._contours = draw_classifier(self.model_ax, self.model, gx, gy)
         value = float(self.history.loss[min(snap.iteration, len(self.history.loss) - 1)])
         if np.isfinite(value):
             value = min(value, loss_ceiling(self.history.loss))

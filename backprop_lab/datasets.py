@@ -37,6 +37,7 @@ __all__ = [
     "regression_1d",
     "spirals",
     "split",
+    "three_spirals",
     "two_moons",
     "worked_example",
     "xor",
@@ -439,18 +440,29 @@ def regression_1d(n_samples: int = 100, noise: float = 0.1, seed: int = 0) -> Da
     )
 
 
+def three_spirals(n_samples: int = 300, noise: float = 0.1, seed: int = 0) -> Dataset:
+    """Three interleaved spiral arms, one class each, one-hot targets (chapters 5 and 6).
+
+    :func:`spirals` with ``n_classes=3``, under its own name so that a menu can offer it
+    (the training explorer gives it a softmax output with cross-entropy).
+    """
+    data = spirals(n_samples=n_samples, noise=noise, seed=seed, n_classes=3)
+    return replace(data, name="three_spirals")
+
+
 _GENERATORS: dict[str, Callable[..., Dataset]] = {
     "xor": xor,
     "two_moons": two_moons,
     "circles": circles,
     "spirals": spirals,
+    "three_spirals": three_spirals,
     "regression_1d": regression_1d,
 }
 
 NAMES: tuple[str, ...] = tuple(_GENERATORS)
 """Every name :func:`load` accepts."""
 
-CLASSIFICATION_NAMES: tuple[str, ...] = ("xor", "two_moons", "circles", "spirals")
+CLASSIFICATION_NAMES: tuple[str, ...] = ("xor", "two_moons", "circles", "spirals", "three_spirals")
 """The two-input classification sets (for decision-boundary explorers); two classes
 each, except ``spirals`` with ``n_classes=`` up to 8."""
 

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CLASS_COLORS",
     "DIVERGED_COLOR",
+    "MULTICLASS_COLORS",
     "detached_figure",
     "finite_losses",
     "losses_of",
@@ -32,6 +33,18 @@ __all__ = [
 
 CLASS_COLORS = ("#ca0020", "#0571b0")
 """Colours of class 0 and class 1 (red and blue, matching the ``RdBu`` background)."""
+
+MULTICLASS_COLORS = (
+    "#ca0020",
+    "#0571b0",
+    "#1a9641",
+    "#e08214",
+    "#7b3294",
+    "#01665e",
+    "#8c510a",
+    "#c51b7d",
+)
+"""Colours of classes 0 to 7 when there are more than two (the first two as above)."""
 DIVERGED_COLOR = "#b2182b"
 
 

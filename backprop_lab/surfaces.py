@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backprop_lab.figures import CLASS_COLORS, new_axes
+from backprop_lab.figures import CLASS_COLORS, MULTICLASS_COLORS, new_axes
 from backprop_lab.parameters import parse_parameter
 from backprop_lab.validation import (
     check_bool,
@@ -46,7 +46,10 @@ MAX_CURVE_POINTS = 100_000
 
 __all__ = [
     "LossSurface",
+    "class_probabilities",
     "class_probability",
+    "draw_classes",
+    "draw_classifier",
     "draw_probability",
     "loss_surface",
     "plot_decision_boundary",
@@ -82,6 +85,57 @@ def class_probability(net: Network, X: np.ndarray) -> np.ndarray:
     return np.nan_to_num(np.asarray(p, dtype=np.float64), nan=0.5, posinf=1.0, neginf=0.0)
 
 
+def class_probabilities(net: Network, X: np.ndarray) -> np.ndarray:
+    """Each class's probability for each row of ``X``, ``(n, K)``, for K > 2 (chapter 6).
+
+    The rows of a softmax output; other outputs are clipped to be non-negative and
+    normalised. Non-finite outputs become equal shares, so a plot never shows NaN.
+    """
+    check_network("net", net)
+    out = np.asarray(net._outputs_unchecked(X), dtype=np.float64)
+    out = np.atleast_2d(out)
+    out = np.nan_to_num(out, nan=0.0, posinf=1.0, neginf=0.0)
+    out = np.clip(out, 0.0, None)
+    total = out.sum(axis=1, keepdims=True)
+    equal = np.full_like(out, 1.0 / out.shape[1])
+    return np.where(total > 0, out / np.where(total > 0, total, 1.0), equal)
+
+
+def draw_classes(ax: Axes, gx: np.ndarray, gy: np.ndarray, probabilities: np.ndarray) -> list[Any]:
+    """K coloured regions: each grid point in its most probable class's colour, paler where
+    the network is less sure, and the boundaries between the regions in black.
+
+    ``probabilities`` has shape ``gx.shape + (K,)``.
+    """
+    k = probabilities.shape[-1]
+    if k > len(MULTICLASS_COLORS):
+        raise ValueError(f"at most {len(MULTICLASS_COLORS)} classes can be coloured; got {k}")
+    from matplotlib.colors import to_rgb
+
+    colours = np.array([to_rgb(c) for c in MULTICLASS_COLORS[:k]])
+    winner = np.argmax(probabilities, axis=-1)
+    sure = (probabilities.max(axis=-1) - 1.0 / k) / (1.0 - 1.0 / k)  # 0 (a tie) to 1
+    strength = 0.12 + 0.3 * np.clip(sure, 0.0, 1.0)[..., None]
+    rgb = 1.0 - strength * (1.0 - colours[winner])
+    extent = (gx.min(), gx.max(), gy.min(), gy.max())
+    drawn = [ax.imshow(rgb, origin="lower", extent=extent, aspect="auto", interpolation="nearest")]
+    for c in range(k):
+        inside = (winner == c).astype(np.float64)
+        if 0.0 < inside.mean() < 1.0:
+            drawn.append(ax.contour(gx, gy, inside, levels=[0.5], colors="black", linewidths=1.2))
+    return drawn
+
+
+def draw_classifier(ax: Axes, net: Network, gx: np.ndarray, gy: np.ndarray) -> list[Any]:
+    """A classifier's picture on a grid: the class-1 probability for one output (or two
+    classes), the coloured regions for more classes."""
+    points = np.column_stack([gx.ravel(), gy.ravel()])
+    if net.layer_sizes[-1] > 2:
+        probabilities = class_probabilities(net, points).reshape((*gx.shape, -1))
+        return draw_classes(ax, gx, gy, probabilities)
+    return draw_probability(ax, gx, gy, class_probability(net, points).reshape(gx.shape))
+
+
 def _labels(Y: Any, n_samples: int) -> np.ndarray:
     Y = check_finite_array("Y", Y, np.float64)
     if Y.ndim not in (1, 2) or Y.shape[0] != n_samples:
@@ -112,11 +166,14 @@ def plot_decision_boundary(
     padding: float = 0.4,
     data: bool = True,
 ) -> Axes:
-    """A two-input classifier's output over the plane, its boundary and its data (ch. 5).
+    """A two-input classifier's output over the plane, its boundary and its data (ch. 5, 6).
 
-    The background is a filled contour plot (``contourf``) of the probability of class 1
-    on a ``resolution`` x ``resolution`` grid; the black line is where it equals 0.5 (the
-    decision boundary); the points are the data coloured by their true class.
+    For two classes the background is a filled contour plot (``contourf``) of the
+    probability of class 1 on a ``resolution`` x ``resolution`` grid, and the black line is
+    where it equals 0.5 (the decision boundary). For more classes (a softmax output of K
+    units) each point of the plane takes the colour of its most probable class, paler where
+    the network hesitates, with the boundaries between the K regions in black. The points
+    are the data coloured by their true class.
 
     Parameters
     ----------
@@ -159,11 +216,11 @@ def plot_decision_boundary(
     ax = new_axes(ax, (5.0, 4.5))
     (x0, y0), (x1, y1) = X.min(axis=0) - padding, X.max(axis=0) + padding
     gx, gy = np.meshgrid(np.linspace(x0, x1, resolution), np.linspace(y0, y1, resolution))
-    p = class_probability(net, np.column_stack([gx.ravel(), gy.ravel()])).reshape(gx.shape)
-    draw_probability(ax, gx, gy, p)
+    draw_classifier(ax, net, gx, gy)
     labels = _labels(Y, X.shape[0])
     if data:
-        colors = np.array(CLASS_COLORS)[labels]
+        palette = CLASS_COLORS if labels.max(initial=0) < 2 else MULTICLASS_COLORS
+        colors = np.array(palette)[labels]
         ax.scatter(X[:, 0], X[:, 1], c=colors, s=18, edgecolors="white", linewidths=0.6)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)

@@ -70,7 +70,8 @@ class TrainingExplorer(Explorer):
     Parameters
     ----------
     dataset : str
-        ``"two_moons"``, ``"circles"``, ``"spirals"``, ``"xor"`` or ``"regression_1d"``.
+        ``"two_moons"``, ``"circles"``, ``"spirals"``, ``"three_spirals"``, ``"xor"`` or
+        ``"regression_1d"``.
     hidden_layers : tuple of int or str
         Hidden layer sizes, e.g. ``(8,)`` or ``"16,16"``.
     activation : str
@@ -100,9 +101,10 @@ class TrainingExplorer(Explorer):
 
     Notes
     -----
-    Classification uses a sigmoid output with binary cross-entropy, regression an identity
-    output with the squared error. The reset button starts the run again from the same
-    initial weights and shows iteration 0.
+    Two-class classification uses a sigmoid output with binary cross-entropy,
+    ``three_spirals`` a softmax output of three units with cross-entropy (three coloured
+    regions), regression an identity output with the squared error. The reset button
+    starts the run again from the same initial weights and shows iteration 0.
     """
 
     figsize = (8.6, 3.4)
@@ -262,12 +264,11 @@ class TrainingExplorer(Explorer):
         name, hidden, activation, learning_rate, seed = setting
         self._check_cost(hidden, name)
         data = self._dataset(name)
-        classify = data.task == "classification"
         net = Network(
             [data.n_inputs, *hidden, data.Y.shape[1]],
             activation=activation,
-            output_activation="sigmoid" if classify else "identity",
-            loss="binary_cross_entropy" if classify else "squared_error",
+            output_activation=self._output(data)[0],
+            loss=self._output(data)[1],
             seed=seed,
         )
         history = net.copy().train(
@@ -282,6 +283,17 @@ class TrainingExplorer(Explorer):
         while len(self._runs) > self._cache_size:
             self._runs.popitem(last=False)
         return net, history
+
+    @staticmethod
+    def _output(data: Any) -> tuple[str, str]:
+        """The output activation and loss for a data set: softmax with cross-entropy for
+        more than two classes, a sigmoid with binary cross-entropy for two, the identity
+        with the squared error for regression."""
+        if data.task != "classification":
+            return "identity", "squared_error"
+        if data.Y.shape[1] > 1:
+            return "softmax", "cross_entropy"
+        return "sigmoid", "binary_cross_entropy"
 
     def _dataset(self, name: str) -> Any:
         if self.data is None or self.data.name != name:

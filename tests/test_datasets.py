@@ -101,7 +101,19 @@ def test_regression_noise_has_the_requested_size():
 
 
 def test_load_matches_the_generators_and_names_lists_them():
-    assert set(datasets.NAMES) == {"xor", "two_moons", "circles", "spirals", "regression_1d"}
+    assert set(datasets.NAMES) == {
+        "xor",
+        "two_moons",
+        "circles",
+        "spirals",
+        "three_spirals",
+        "regression_1d",
+    }
+    three = datasets.load("three_spirals", n_samples=90, seed=4)
+    spirals = datasets.spirals(n_samples=90, seed=4, n_classes=3)
+    np.testing.assert_array_equal(three.X, spirals.X)
+    np.testing.assert_array_equal(three.Y, spirals.Y)
+    assert three.name == "three_spirals" and three.n_classes == 3
     assert set(datasets.CLASSIFICATION_NAMES) < set(datasets.NAMES)
     a = datasets.load("circles", n_samples=50, factor=0.4, seed=2)
     b = datasets.circles(n_samples=50, factor=0.4, seed=2)
