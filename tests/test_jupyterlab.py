@@ -218,6 +218,18 @@ def run_all_cells(page, chapter: str) -> None:
     pytest.fail(f"{chapter}: Run All Cells did not start any cell")
 
 
+def expand_all_code(page) -> None:
+    """View > Expand All Code: the exercise cells open collapsed (their inputs hold the
+    answers), and a collapsed cell shows no execution count to count."""
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^View$")).click()
+    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Expand All Code$")).click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-Notebook .jp-InputPlaceholder').length === 0",
+        timeout=10_000,
+    )
+
+
 def screenshot(page, chapter: str, suffix: str = "") -> None:
     shots = REPO / "_build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
@@ -270,6 +282,7 @@ def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
         wait_until(
             page, lambda s: s["cells"] == total and s["idle"], 120, f"{chapter} did not open"
         )
+        expand_all_code(page)
         run_all_cells(page, chapter)
         state = wait_until(
             page,
