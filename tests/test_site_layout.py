@@ -1,7 +1,7 @@
 """The built site's layout, measured in headless Chromium: nothing a reader needs is cut off.
 
-Two rules of the book (issue 9, "Readable on a laptop and on a phone"), checked on every page
-of the site at a 1280 px wide window:
+Three rules of the book (issue 9, "Readable on a laptop and on a phone"), checked on every
+page of the site at a 1280 px wide window:
 
 - **Display equations fit their column.** An equation wider than the text column hides its
   right-hand end, usually the number the line exists to show (the page can only scroll it
@@ -9,7 +9,6 @@ of the site at a 1280 px wide window:
 - **Every table cell has horizontal padding**, so that neighbouring numbers do not run
   together ("1.10591, 1.224920.751365"). tools/site_static/backprop-lab.css pads the
   theme's tables in Markdown and in cell outputs.
-
 - **Output lines are not cut**: a printed line longer than its output block wraps (the CSS
   sets ``white-space: pre-wrap`` on cell outputs) instead of running out of sight.
 
