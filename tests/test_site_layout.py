@@ -1,0 +1,180 @@
+"""The built site's layout, measured in headless Chromium: nothing a reader needs is cut off.
+
+Three rules of the book (issue 9, "Readable on a laptop and on a phone"), checked on every
+page of the site at a 1280 px wide window:
+
+- **Display equations fit their column.** An equation wider than the text column hides its
+  right-hand end, usually the number the line exists to show (the page can only scroll it
+  sideways). Long equations are split onto ``aligned`` lines instead.
+- **Every table cell has horizontal padding**, so that neighbouring numbers do not run
+  together ("1.10591, 1.224920.751365"). tools/site_static/backprop-lab.css pads the
+  theme's tables in Markdown and in cell outputs.
+- **Output lines are not cut**: a printed line longer than its output block wraps (the CSS
+  sets ``white-space: pre-wrap`` on cell outputs) instead of running out of sight.
+
+At a 390 px wide (phone) window an equation may be wider than the column; it must then
+scroll sideways inside its own box (the CSS gives that box a visible scrollbar) instead of
+sticking out of the page.
+
+The site comes from the ``site`` and ``site_url`` fixtures of tests/test_site.py (built by
+``make site``); a page in PAGES that a partial build did not produce is skipped.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_site import PAGES, site, site_url, toc_docnames  # noqa: F401  (fixtures by name)
+
+LAPTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+# One entry per display equation that is wider than its column. An equation is MathJax's
+# display container (mjx-container[display="true"]) or, before typesetting, Sphinx's div.math.
+# Its width is that of the typeset formula (mjx-math), which a block container does not
+# stretch to; its column is the content box of the block that holds the equation box.
+# A tolerance of 1 px absorbs sub-pixel rounding.
+OVERFLOWING_EQUATIONS = """
+() => {
+  const found = [];
+  const seen = new Set();
+  const boxes = document.querySelectorAll('mjx-container[display="true"], div.math');
+  for (const box of boxes) {
+    const outer = box.closest("div.math") || box;
+    if (seen.has(outer)) continue;
+    seen.add(outer);
+    if (outer.closest(".bpl-frames-hidden, [hidden]") || outer.offsetParent === null) continue;
+    const formula = outer.querySelector("mjx-math") || outer;
+    const holder = outer.parentElement;
+    const style = getComputedStyle(holder);
+    const column = holder.clientWidth - parseFloat(style.paddingLeft)
+                   - parseFloat(style.paddingRight);
+    const width = Math.max(formula.getBoundingClientRect().width, outer.scrollWidth);
+    if (width > column + 1) {
+      const text = (outer.querySelector("mjx-assistive-mml") || outer).textContent;
+      found.push({width: Math.round(width), column: Math.round(column),
+                  text: text.replace(/\\s+/g, " ").trim().slice(0, 90)});
+    }
+  }
+  return found;
+}
+"""
+
+# Every visible th/td whose left or right padding is under 4 px (a quarter em).
+UNPADDED_CELLS = """
+() => {
+  const found = [];
+  for (const cell of document.querySelectorAll("th, td")) {
+    if (cell.offsetParent === null) continue;
+    if (cell.closest("mjx-container, .MathJax")) continue;
+    const style = getComputedStyle(cell);
+    const left = parseFloat(style.paddingLeft), right = parseFloat(style.paddingRight);
+    if (left < 4 || right < 4) {
+      found.push({left, right,
+                  text: cell.textContent.replace(/\\s+/g, " ").trim().slice(0, 40)});
+    }
+  }
+  return found;
+}
+"""
+
+# At phone width: a display equation wider than its box must scroll inside the box (the box
+# or MathJax's container in it has overflow-x auto or scroll), never stick out of the window.
+PHONE_STATE = """
+() => {
+  const stuck = [];
+  for (const outer of document.querySelectorAll("div.math")) {
+    if (outer.offsetParent === null) continue;
+    const formula = outer.querySelector("mjx-math");
+    if (!formula || formula.getBoundingClientRect().width <= outer.clientWidth + 1) continue;
+    const scrolls = [outer, outer.querySelector("mjx-container")].some((el) => {
+      if (!el) return false;
+      const overflow = getComputedStyle(el).overflowX;
+      return (overflow === "auto" || overflow === "scroll") && el.scrollWidth > el.clientWidth;
+    });
+    const right = outer.getBoundingClientRect().right;
+    if (!scrolls || right > window.innerWidth + 1) {
+      stuck.push(outer.textContent.replace(/\\s+/g, " ").trim().slice(0, 60));
+    }
+  }
+  return stuck;
+}
+"""
+
+# Output lines (print, repr) wider than their block: cut off or hidden behind a scrollbar.
+CUT_OUTPUT_LINES = """
+() => Array.from(document.querySelectorAll("div.cell_output pre"))
+  .filter((pre) => pre.offsetParent !== null && pre.scrollWidth > pre.clientWidth + 1)
+  .map((pre) => pre.textContent.split("\\n").reduce((a, b) => (b.length > a.length ? b : a), "")
+                  .trim().slice(0, 80))
+"""
+
+
+def open_page(chromium, url: str, viewport: dict[str, int]):
+    """A new page at ``url`` with its mathematics typeset; the caller closes its context."""
+    context = chromium.new_context(viewport=viewport)
+    page = context.new_page()
+    page.goto(url, wait_until="load", timeout=60_000)
+    if url.endswith("/index.html"):  # a redirect to the root page of _toc.yml
+        page.wait_for_url(f"**/{toc_docnames()[0]}.html", timeout=30_000)
+        page.wait_for_load_state("load")
+    if page.evaluate("() => document.querySelector('.math') !== null"):
+        page.wait_for_function(
+            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+            timeout=30_000,
+        )
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+    return context, page
+
+
+def layout_problems(chromium, url: str) -> list[str]:
+    """One line per equation wider than its column and per table without padding at 1280 px."""
+    context, page = open_page(chromium, url, LAPTOP)
+    try:
+        equations = page.evaluate(OVERFLOWING_EQUATIONS)
+        cells = page.evaluate(UNPADDED_CELLS)
+        lines = page.evaluate(CUT_OUTPUT_LINES)
+    finally:
+        context.close()
+    problems = [
+        f"equation {e['width']} px wide in a {e['column']} px column: {e['text']!r}"
+        for e in equations
+    ]
+    problems += [f"output line wider than its block: {line!r}" for line in lines]
+    if cells:
+        examples = "; ".join(repr(c["text"]) for c in cells[:3])
+        problems.append(
+            f"{len(cells)} table cells without horizontal padding "
+            f"(left {cells[0]['left']} px, right {cells[0]['right']} px), e.g. {examples}"
+        )
+    return problems
+
+
+def phone_problems(chromium, url: str) -> list[str]:
+    """One line per wide display equation that cannot be scrolled inside its box at 390 px."""
+    context, page = open_page(chromium, url, PHONE)
+    try:
+        stuck = page.evaluate(PHONE_STATE)
+    finally:
+        context.close()
+    return [f"wide equation without its own scrollbar: {text!r}" for text in stuck]
+
+
+def built(directory, page: str) -> None:
+    if not (directory / page).exists():
+        pytest.skip(f"{page} is not in this build (a partial build with its own toc)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_equations_fit_and_tables_are_padded(chromium, site, site_url, page):  # noqa: F811
+    built(site, page)
+    problems = layout_problems(chromium, site_url + page)
+    assert not problems, f"{page} at 1280 px:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_wide_equations_scroll_on_a_phone(chromium, site, site_url, page):  # noqa: F811
+    built(site, page)
+    problems = phone_problems(chromium, site_url + page)
+    assert not problems, f"{page} at 390 px:\n  " + "\n  ".join(problems)
