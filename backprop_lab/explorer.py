@@ -365,20 +365,24 @@ class Explorer:
         if self._static_view is not None and not refresh:
             return self._static_view
         axes = self.static_axes()
-        names = [axis.name for axis in axes]
-        saved = {name: self.controls[name].value for name in names}
-        count = self._count_frames(axes)
-        if count > MAX_STATIC_FRAMES:
-            raise ValueError(
-                f"{type(self).__name__}.static_axes() would precompute {count} frames; "
-                f"at most {MAX_STATIC_FRAMES} fit a page"
-            )
+        # every control, in order: a hook may reset a later one (a new function's start),
+        # which is then set back
+        saved = {
+            name: control.value
+            for name, control in self.controls.items()
+            if not isinstance(control, widgets.Button)
+        }
         try:
+            count = self._count_frames(axes)
+            self._apply(saved, redraw=False)
+            if count > MAX_STATIC_FRAMES:
+                raise ValueError(
+                    f"{type(self).__name__}.static_axes() would precompute {count} frames; "
+                    f"at most {MAX_STATIC_FRAMES} fit a page"
+                )
             self._static_view = StaticView(self, axes, defaults=saved)
         finally:
-            with self.hold():
-                for name, value in saved.items():
-                    self.controls[name].value = value
+            self._apply(saved)
         return self._static_view
 
     def _count_frames(self, axes: list[StaticAxis]) -> int:
@@ -461,6 +465,7 @@ class StaticView:
         self._defaults = {axis.name: explorer.controls[axis.name].value for axis in self.axes}
         self._defaults.update(defaults or {})
         body = self._level(0, (), {})
+        explorer._apply(self._defaults, redraw=False)  # the fixed controls show their values
         self.widget = widgets.VBox([self._note(), *self._control_rows(), body])
         self.widget.add_class("backprop-lab-explorer")
         self.widget.add_class("bpl-static-view")

@@ -183,6 +183,27 @@ def test_backprop_stepper_gives_each_parameter_its_own_steps():
         assert steps == list(range(len(chain.factors) + 1))
 
 
+def test_a_fixed_control_keeps_the_value_the_chapter_gave_it():
+    """The descent explorer's function menu resets the start; the chapter's start stays."""
+    explorer = small_descent_explorer()
+    explorer.controls["start"].value = 1.0
+    explorer.update()
+    status = explorer.status
+    view = explorer.static_view()
+    assert explorer.controls["start"].value == 1.0 and explorer.status == status
+    twins = [
+        box.children[0]
+        for box in view.widget.children[-2].children
+        if box.children[0].description == "start"
+    ]
+    assert [t.value for t in twins] == [1.0]
+    quadratic = [key for key, state in view.states.items() if state["function"] == "quadratic"]
+    for key in quadratic:  # drawn from the chapter's start, as the live explorer draws them
+        explorer._apply(view.states[key])
+        assert explorer.path.x[0] == 1.0
+        assert bytes(view.frames[key].children[0].value) == explorer.frame_png()
+
+
 def test_too_many_frames_are_refused():
     explorer = bl.ForwardStepper()
     explorer.static_axes = lambda: [StaticAxis("step", list(range(MAX_STATIC_FRAMES + 1)))]
