@@ -110,11 +110,12 @@
   }
 
   // ------------------------------------------------------------------ stepper buttons
-  // A button with class bpl-step-previous / bpl-step-next inside a .bpl-static-view moves
-  // that view's .bpl-step-slider by one position, through the slider's own keyboard
-  // handling (so the widget model, and the jslinked frames, follow).
-  function moveSlider(view, key) {
-    var handle = view.querySelector(".bpl-step-slider .noUi-handle");
+  // A button with class bpl-step-previous / bpl-step-next moves the .bpl-step-slider of its
+  // own .bpl-step-group (the row that holds the slider and the buttons; a stepper with a
+  // parameter menu has one such row per parameter) by one position, through the slider's
+  // own keyboard handling, so the widget model, and the jslinked frames, follow.
+  function moveSlider(group, key) {
+    var handle = group.querySelector(".bpl-step-slider .noUi-handle");
     if (!handle) {
       return;
     }
@@ -126,9 +127,9 @@
     if (!button) {
       return;
     }
-    var view = button.closest(".bpl-static-view");
-    if (view) {
-      moveSlider(view, button.classList.contains("bpl-step-next") ? "ArrowRight" : "ArrowLeft");
+    var group = button.closest(".bpl-step-group");
+    if (group) {
+      moveSlider(group, button.classList.contains("bpl-step-next") ? "ArrowRight" : "ArrowLeft");
     }
   });
 
