@@ -16,7 +16,6 @@ machine's available memory, saying how much they would need.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from numbers import Real
@@ -25,7 +24,12 @@ from typing import Any
 import numpy as np
 
 from backprop_lab.network import Network
-from backprop_lab.validation import check_choice, check_integer
+from backprop_lab.validation import (
+    available_memory,
+    check_choice,
+    check_integer,
+    format_bytes,
+)
 
 __all__ = [
     "CLASSIFICATION_NAMES",
@@ -151,29 +155,6 @@ def _check_open_interval(argument: str, value: Any, low: float, high: float) -> 
     return value
 
 
-def available_memory() -> int | None:
-    """Bytes of memory available to new arrays now (Linux's MemAvailable), or None if unknown."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as meminfo:
-            for line in meminfo:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES"))
-    except (AttributeError, OSError, ValueError):
-        return None
-
-
-def _bytes(n: float) -> str:
-    for unit in ("bytes", "kB", "MB", "GB", "TB", "PB"):
-        if n < 1000 or unit == "PB":
-            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1000
-    raise AssertionError("unreachable")
-
-
 def _check_fits_in_memory(n_samples: int, floats_per_sample: int) -> None:
     """Refuse ``n_samples`` whose arrays (``floats_per_sample`` float64s each, at the peak of
     the generator) would not fit in the memory available now."""
@@ -181,8 +162,8 @@ def _check_fits_in_memory(n_samples: int, floats_per_sample: int) -> None:
     available = available_memory()
     if available is not None and needed > available:
         raise ValueError(
-            f"n_samples={n_samples} needs about {_bytes(needed)} of memory for its arrays at "
-            f"once, and this machine has about {_bytes(available)} available; "
+            f"n_samples={n_samples} needs about {format_bytes(needed)} of memory for its arrays at "
+            f"once, and this machine has about {format_bytes(available)} available; "
             "choose fewer samples"
         )
 

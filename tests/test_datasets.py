@@ -384,7 +384,7 @@ def test_a_set_too_big_for_memory_is_refused_at_once(name, kwargs):
 
 def test_memory_guard_uses_the_available_memory(monkeypatch):
     monkeypatch.setattr(datasets, "available_memory", lambda: 10_000)
-    with pytest.raises(ValueError, match=r"needs about 38.4 kB .* about 10.0 kB available"):
+    with pytest.raises(ValueError, match=r"needs about 38.4 kB .* about 10 kB available"):
         datasets.spirals(n_samples=300, n_classes=3)
     datasets.xor()  # fixed-size sets are not checked
     monkeypatch.setattr(datasets, "available_memory", lambda: None)

@@ -5,20 +5,11 @@ import warnings
 
 import numpy as np
 import pytest
+from training_helpers import assert_same_bits as _assert_same_bits
+from training_helpers import parameters as _params
 
 import backprop_lab as bl
 from backprop_lab import datasets
-
-
-def _params(net):
-    return [p.copy() for p in net.weights + net.biases]
-
-
-def _assert_same_bits(a, b):
-    assert len(a) == len(b)
-    for x, y in zip(a, b):
-        assert x.dtype == y.dtype and x.shape == y.shape
-        assert x.tobytes() == y.tobytes()
 
 
 def _moons_net(seed=0, dtype=np.float64):

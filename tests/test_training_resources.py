@@ -8,21 +8,12 @@ import types
 import ipywidgets
 import numpy as np
 import pytest
+from training_helpers import assert_same_bits as _assert_same_bits
+from training_helpers import parameters as _params
 
 import backprop_lab as bl
 from backprop_lab import datasets, training
 from backprop_lab.descent import MAX_STEPS, QUADRATIC, gradient_descent_1d
-
-
-def _params(net):
-    return [p.copy() for p in net.weights + net.biases]
-
-
-def _assert_same_bits(a, b):
-    assert len(a) == len(b)
-    for x, y in zip(a, b):
-        assert x.dtype == y.dtype and x.shape == y.shape
-        assert x.tobytes() == y.tobytes()
 
 
 def _stop_at(k):
