@@ -263,11 +263,11 @@ class OverfittingExplorer(Explorer):
         self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
         self._assemble([[c["hidden_units"], c["iterations"]]])
 
-    STATIC_HIDDEN_UNITS = (1, 2, 3, 5, 20, 50)
+    STATIC_HIDDEN_UNITS = (1, 3, 5, 20, 50)
     STATIC_ITERATIONS = (0, 100, 250, 500, 1000, 2000)
 
     def static_axes(self) -> list[StaticAxis]:
-        """On the website: six sizes of the hidden layer by six or seven iterations."""
+        """On the website: five sizes of the hidden layer by six iterations."""
         c = self.controls
         iterations = [v for v in self.STATIC_ITERATIONS if v <= self.max_iterations]
         iterations = [
@@ -438,10 +438,10 @@ class GradientSizeExplorer(Explorer):
         self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.16, top=0.88, wspace=0.3)
         self._assemble([[c["activation"], c["weight_scale"], c["depth"]]])
 
-    STATIC_SCALES = (0.25, 0.5, 2**-0.5, 1.0, 2**0.5, 2.0, 4.0)
+    STATIC_SCALES = (0.25, 0.5, 1.0, 2.0, 4.0)
 
     def static_axes(self) -> list[StaticAxis]:
-        """On the website: the three activations by seven weight scales from 1/4 to 4."""
+        """On the website: the three activations by five weight scales from 1/4 to 4."""
         c = self.controls
         return [
             StaticAxis("activation", list(self.ACTIVATIONS)),
@@ -603,10 +603,10 @@ class MiniBatchExplorer(Explorer):
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.88, wspace=0.08)
         self._assemble([[c["batch_size"], c["learning_rate"], c["epochs"]]])
 
-    STATIC_LEARNING_RATES = (0.03, 0.1, 0.3, 1.0)
+    STATIC_LEARNING_RATES = (0.1, 0.3, 1.0)
 
     def static_axes(self) -> list[StaticAxis]:
-        """On the website: every batch size by four learning rates."""
+        """On the website: every batch size by three learning rates."""
         c = self.controls
         return [
             StaticAxis("batch_size", list(self.BATCH_SIZES)),
@@ -784,11 +784,11 @@ class MomentumExplorer(Explorer):
         self._u, self._v = np.meshgrid(u, v)
         self._assemble([[c["momentum"], c["learning_rate"], c["steps"]]])
 
-    STATIC_MOMENTA = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95)
+    STATIC_MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95)
     STATIC_LEARNING_RATES = (0.3, 1.0, 1.9, 2.7)
 
     def static_axes(self) -> list[StaticAxis]:
-        """On the website: six momenta by four learning rates."""
+        """On the website: five momenta by four learning rates."""
         c = self.controls
         return [
             StaticAxis(
@@ -962,11 +962,11 @@ class StoppingExplorer(Explorer):
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9)
         self._assemble([[c["tolerance"], c["patience"]]])
 
-    STATIC_TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)
-    STATIC_PATIENCES = (10, 50, 100, 500, 1000)
+    STATIC_TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-6)
+    STATIC_PATIENCES = (10, 100, 500, 1000)
 
     def static_axes(self) -> list[StaticAxis]:
-        """On the website: five tolerances by five patiences."""
+        """On the website: four tolerances by four patiences."""
         c = self.controls
         return [
             StaticAxis(
