@@ -102,6 +102,19 @@ def test_overfitting_explorer_states_the_run_it_shows():
     assert "fits the noise" not in explorer.status  # one unit cannot bend to the noise
 
 
+def test_overfitting_explorer_every_size_from_three_units_fits_the_noise():
+    """Chapter 6: one unit stays above the noise floor; from three on the training loss goes
+    below it and the validation loss turns upwards after its minimum."""
+    explorer = le.OverfittingExplorer()
+    for hidden in explorer.STATIC_HIDDEN_UNITS:
+        _, run = explorer.run(hidden)
+        below = run.loss[-1] < explorer.floor
+        assert below == (hidden >= 3), (hidden, run.loss[-1])
+        if hidden >= 3:
+            assert run.best_iteration < 1000
+            assert run.validation_loss[-1] > 1.4 * run.best_validation_loss
+
+
 def test_overfitting_explorer_shows_the_snapshot_of_the_iteration():
     explorer = le.OverfittingExplorer(hidden_units=5, iterations=500)
     snap = explorer.history.snapshot(500)
@@ -130,8 +143,12 @@ def test_gradient_size_explorer_measures_the_package_network():
     np.testing.assert_allclose(
         explorer.network.weights[0], 0.5 * explorer.build("tanh", 1.0, 8).weights[0]
     )
+    explorer._apply({"activation": "relu", "weight_scale": 1.0})
+    he_sizes = explorer.sizes
     explorer._apply({"activation": "relu", "weight_scale": 4.0})
     assert explorer.sizes.min() > 1e2 and "explode" in explorer.status
+    assert np.all(explorer.sizes > 1e4 * he_sizes)  # chapter 6: over ten thousand times
+    assert np.all(np.diff(explorer.spreads) > 0)  # the activations grow layer by layer
     explorer._apply({"activation": "tanh", "weight_scale": 4.0})
     assert explorer.sizes[0] > 10 * explorer.sizes[-1] and "grows" in explorer.status
     explorer._apply({"activation": "tanh", "weight_scale": 0.25})
