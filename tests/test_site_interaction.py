@@ -29,7 +29,7 @@ from backprop_lab.explorer import nearest_index
 site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
 
 CHAPTERS = [name for name in toc_docnames() if (REPO / f"{name}.ipynb").exists()]
-EXPLORER_CELL = re.compile(r"bl\.(?:widgets\.)?\w+(?:Explorer|Stepper)\(")
+EXPLORER_CELL = re.compile(r"bl\.(?:\w+\.)?\w+(?:Explorer|Stepper)\(")
 
 # The frame visible in a static view: its picture's bytes (base64) and its status text.
 VISIBLE_FRAME = """
