@@ -72,7 +72,7 @@ strip: $(STAMP)
 test: $(STAMP) $(VENDOR_STAMP)
 	$(MAKE) lint
 	$(MAKE) site
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=15
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis book/_vendor build dist
