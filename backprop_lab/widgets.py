@@ -37,6 +37,7 @@ from backprop_lab.explorer import (
     grid_around,
     values_with,
 )
+from backprop_lab.figures import clear_artists
 from backprop_lab.steppers import BackpropStepper, ForwardStepper
 from backprop_lab.training_explorer import TrainingExplorer, parse_hidden_layers
 from backprop_lab.validation import check_choice, check_integer, check_positive_number
@@ -298,7 +299,7 @@ class GradientDescentExplorer(Explorer):
         fn = get_function(v["function"])
         self.path = path = fn.descend(v["learning_rate"], int(v["steps"]), v["start"])
         for ax in (self.path_ax, self.value_ax):
-            ax.clear()
+            clear_artists(ax)
         plot_descent_path(fn, path, ax=self.path_ax)
         self.path_ax.set_title(
             f"$f(x) = {fn.latex}$, $\\eta = {path.learning_rate:.3g}$", fontsize=10
@@ -310,11 +311,11 @@ class GradientDescentExplorer(Explorer):
         return path.message, "warning" if path.regime == "diverging" else "ok"
 
     # too small, good, oscillating and diverging on both functions (from its start, x^2 is
-    # too small at 0.003, good to 0.5, oscillating to 1, diverging beyond; the double well
+    # too small at 0.003, good to 0.5, oscillating at 0.6, diverging at 1.1; the double well
     # too small at 0.003, good at 0.03, oscillating at 0.1 and 0.15, diverging from 0.3);
-    # 8 x 9 steps x 2 functions = 144 frames, about 1.6 MB of page
-    STATIC_LEARNING_RATES = (0.003, 0.03, 0.1, 0.15, 0.3, 0.6, 0.9, 1.1)
-    STATIC_STEPS = (0, 1, 2, 5, 10, 20, 50, 100)
+    # 7 x 8 steps x 2 functions = 112 frames, about 1.2 MB of page
+    STATIC_LEARNING_RATES = (0.003, 0.03, 0.1, 0.15, 0.3, 0.6, 1.1)
+    STATIC_STEPS = (0, 1, 2, 5, 10, 20, 100)
 
     def static_axes(self) -> list[StaticAxis]:
         """On the website: each function at its start, a set of learning rates and steps."""

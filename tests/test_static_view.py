@@ -204,6 +204,28 @@ def test_a_fixed_control_keeps_the_value_the_chapter_gave_it():
         assert bytes(view.frames[key].children[0].value) == explorer.frame_png()
 
 
+@pytest.mark.parametrize(
+    "state",
+    [
+        {"function": "quadratic", "learning_rate": 0.6, "steps": 5},
+        {"function": "double_well", "learning_rate": 1.1, "steps": 100},
+        {"function": "quadratic", "learning_rate": 0.003, "steps": 0},
+    ],
+)
+def test_a_redrawn_explorer_draws_what_a_fresh_one_draws(state):
+    """The descent explorer empties its axes with clear_artists, not ax.clear(): after
+    other states, its picture is still pixel for pixel that of a new explorer."""
+    reused = bl.GradientDescentExplorer(learning_rate=0.3, steps=15)
+    for other in ({"steps": 50}, {"function": "double_well"}, {"learning_rate": 0.01}):
+        reused._apply(other)
+    reused._apply(state)
+    fresh = bl.GradientDescentExplorer(
+        learning_rate=state["learning_rate"], steps=state["steps"], function=state["function"]
+    )
+    assert reused.frame_png() == fresh.frame_png()
+    assert reused.status == fresh.status
+
+
 def test_too_many_frames_are_refused():
     explorer = bl.ForwardStepper()
     explorer.static_axes = lambda: [StaticAxis("step", list(range(MAX_STATIC_FRAMES + 1)))]
