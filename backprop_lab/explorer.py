@@ -405,8 +405,7 @@ class Explorer:
             return len(values) * self._count_frames(rest)
         total = 0
         for value in values:
-            with self.hold():
-                self.controls[head.name].value = value
+            self._apply({head.name: value}, redraw=False)  # hooks only: counting draws nothing
             total += self._count_frames(rest)
         return total
 
