@@ -9,8 +9,7 @@ grids).
 
 from __future__ import annotations
 
-import matplotlib
-import matplotlib.pyplot as plt
+import figure_state
 import numpy as np
 import pytest
 from ipywidgets import FloatLogSlider
@@ -27,12 +26,7 @@ EXPLORERS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def no_global_state():
-    before, figures = dict(matplotlib.rcParams), plt.get_fignums()
-    yield
-    assert plt.get_fignums() == figures
-    assert {k for k in before if before[k] != matplotlib.rcParams[k]} == set()
+no_global_state = figure_state.no_global_state  # autouse: no test leaves matplotlib changed
 
 
 def assert_clean(explorer):

@@ -8,8 +8,7 @@ are checked against independent computations.
 
 from __future__ import annotations
 
-import matplotlib
-import matplotlib.pyplot as plt
+import figure_state
 import numpy as np
 import pytest
 from ipywidgets import Button, FloatLogSlider, HTMLMath, Image, Widget
@@ -44,12 +43,7 @@ def sweep(control, n=5):
     return list(np.linspace(control.min, control.max, n).astype(type(control.value)))
 
 
-@pytest.fixture(autouse=True)
-def no_global_state():
-    before, figures = dict(matplotlib.rcParams), plt.get_fignums()
-    yield
-    assert plt.get_fignums() == figures
-    assert {k for k in before if before[k] != matplotlib.rcParams[k]} == set()
+no_global_state = figure_state.no_global_state  # autouse: no test leaves matplotlib changed
 
 
 def test_every_explorer_builds_with_no_arguments_and_displays():
