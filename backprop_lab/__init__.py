@@ -1,35 +1,81 @@
 """backprop_lab: the tested numpy package behind the backprop-lab textbook.
 
-Everything a chapter computes, plots or lets the reader move lives here:
+The package is built in layers; each imports only the layers below it (``make lint``
+enforces this, ``docs/architecture.md`` explains it):
 
-- :class:`Network` (forward, backward, train), in :mod:`backprop_lab.network`;
-- activations and losses with their derivatives;
-- :func:`chain_rule`, a step-by-step derivative calculator;
-- :func:`check_gradients`, analytic against finite-difference gradients;
-- :class:`Value`, scalar automatic differentiation on a computational graph;
-- data sets, plots and interactive explorers.
+- :mod:`backprop_lab.checks`: argument and memory checks;
+- :mod:`backprop_lab.nn`: activations, losses, :class:`Network`, training (numpy only);
+- :mod:`backprop_lab.calc`: the chain rule step by step, gradient checks, :class:`Value`,
+  1-D descent, cost measurements, data sets, convolution and recurrence (numpy only);
+- :mod:`backprop_lab.plotting`: every figure (matplotlib, never ipywidgets);
+- :mod:`backprop_lab.explorers`: the interactive explorers (ipywidgets);
+- :mod:`backprop_lab.book`: exercises and site detection for the chapters.
+
+The names below are loaded on first use, so ``import backprop_lab`` stays quick and loads
+neither matplotlib nor ipywidgets until a figure or an explorer is asked for.
 """
 
-from importlib import metadata as _metadata
+from __future__ import annotations
 
-from backprop_lab import datasets, descent, efficiency, illustrations, plotting, widgets
-from backprop_lab.activations import ACTIVATIONS, Activation, get_activation
-from backprop_lab.autodiff import Value
-from backprop_lab.chain_rule import ChainRule, chain_rule
-from backprop_lab.exercises import CodeExercise, Exercise, Feedback
-from backprop_lab.gradcheck import GradientCheck, check_gradients
-from backprop_lab.losses import LOSSES, Loss, get_loss
-from backprop_lab.network import Network
-from backprop_lab.parameters import ParameterRef, parameter_names, parse_parameter
-from backprop_lab.traces import BackwardTrace, ForwardTrace, Gradients
-from backprop_lab.training import Snapshot, TrainingHistory, train
-from backprop_lab.widgets import (
-    BackpropStepper,
-    ForwardStepper,
-    GradientDescentExplorer,
-    NeuronExplorer,
-    TrainingExplorer,
-)
+import importlib
+from importlib import metadata as _metadata
+from typing import Any
+
+# name -> the module that defines it (loaded on first access, PEP 562).
+_NAMES = {
+    "ACTIVATIONS": "nn.activations",
+    "Activation": "nn.activations",
+    "get_activation": "nn.activations",
+    "LOSSES": "nn.losses",
+    "Loss": "nn.losses",
+    "get_loss": "nn.losses",
+    "Network": "nn.network",
+    "ParameterRef": "nn.parameters",
+    "parameter_names": "nn.parameters",
+    "parse_parameter": "nn.parameters",
+    "BackwardTrace": "nn.traces",
+    "ForwardTrace": "nn.traces",
+    "Gradients": "nn.traces",
+    "Snapshot": "nn.training",
+    "TrainingHistory": "nn.training",
+    "train": "nn.training",
+    "Value": "calc.autodiff",
+    "ChainRule": "calc.chain_rule",
+    "chain_rule": "calc.chain_rule",
+    "GradientCheck": "calc.gradcheck",
+    "check_gradients": "calc.gradcheck",
+    "CodeExercise": "book.exercises",
+    "Exercise": "book.exercises",
+    "Feedback": "book.exercises",
+    "BackpropStepper": "explorers",
+    "ForwardStepper": "explorers",
+    "GradientDescentExplorer": "explorers",
+    "GradientSizeExplorer": "explorers",
+    "MiniBatchExplorer": "explorers",
+    "MomentumExplorer": "explorers",
+    "NeuronExplorer": "explorers",
+    "OverfittingExplorer": "explorers",
+    "StoppingExplorer": "explorers",
+    "TrainingExplorer": "explorers",
+}
+
+# attribute -> the module it names (``bl.datasets`` is backprop_lab.calc.datasets).
+_MODULES = {
+    "checks": "checks",
+    "nn": "nn",
+    "calc": "calc",
+    "plotting": "plotting",
+    "explorers": "explorers",
+    "book": "book",
+    "activations": "nn.activations",
+    "losses": "nn.losses",
+    "autodiff": "calc.autodiff",
+    "datasets": "calc.datasets",
+    "descent": "calc.descent",
+    "efficiency": "calc.efficiency",
+    "gradcheck": "calc.gradcheck",
+    "illustrations": "plotting.illustrations",  # until it is split by idea
+}
 
 # The version is written once, in pyproject.toml; the installed metadata carries it here.
 try:
@@ -37,40 +83,19 @@ try:
 except _metadata.PackageNotFoundError:  # imported from a source tree that is not installed
     __version__ = "0+unknown"
 
-__all__ = [
-    "ACTIVATIONS",
-    "LOSSES",
-    "Activation",
-    "BackpropStepper",
-    "BackwardTrace",
-    "ChainRule",
-    "CodeExercise",
-    "Exercise",
-    "Feedback",
-    "ForwardStepper",
-    "ForwardTrace",
-    "GradientCheck",
-    "GradientDescentExplorer",
-    "Gradients",
-    "Loss",
-    "Network",
-    "NeuronExplorer",
-    "ParameterRef",
-    "Snapshot",
-    "TrainingExplorer",
-    "TrainingHistory",
-    "Value",
-    "chain_rule",
-    "check_gradients",
-    "datasets",
-    "descent",
-    "efficiency",
-    "get_activation",
-    "get_loss",
-    "illustrations",
-    "parameter_names",
-    "parse_parameter",
-    "plotting",
-    "train",
-    "widgets",
-]
+__all__ = sorted([*_NAMES, *_MODULES])
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        value = importlib.import_module(f"{__name__}.{_MODULES[name]}")
+    elif name in _NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_NAMES[name]}"), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_NAMES, *_MODULES])

@@ -24,7 +24,7 @@ matplotlib.use("Agg")
 
 import numpy as np
 
-from backprop_lab import widgets
+from backprop_lab import explorers
 
 
 def timed(changes: Sequence[Callable[[], None]]) -> list[float]:
@@ -44,7 +44,7 @@ def setter(control, value) -> Callable[[], None]:
 
 
 def iterations_slider(repeats: int) -> list[float]:
-    explorer = widgets.TrainingExplorer(dataset="two_moons", hidden_layers=(8,))
+    explorer = explorers.TrainingExplorer(dataset="two_moons", hidden_layers=(8,))
     slider = explorer.controls["iterations"]
     rng = np.random.default_rng(0)
     values = rng.permutation(np.arange(slider.min + slider.step, slider.max + 1, slider.step))
@@ -55,7 +55,7 @@ def iterations_slider(repeats: int) -> list[float]:
 
 
 def learning_rate_16_16(repeats: int) -> list[float]:
-    explorer = widgets.TrainingExplorer(
+    explorer = explorers.TrainingExplorer(
         dataset="two_moons", hidden_layers=(16, 16), max_iterations=1000, iterations=1000
     )
     assert explorer.data.n_samples == 200 and explorer.initial_network.layer_sizes == [2, 16, 16, 1]
@@ -67,19 +67,19 @@ def learning_rate_16_16(repeats: int) -> list[float]:
 
 
 def neuron_weight(repeats: int) -> list[float]:
-    explorer = widgets.NeuronExplorer()
+    explorer = explorers.NeuronExplorer()
     values = np.linspace(-4.9, 4.9, repeats)
     return timed([setter(explorer.controls["w1"], float(v)) for v in values])
 
 
 def descent_learning_rate(repeats: int) -> list[float]:
-    explorer = widgets.GradientDescentExplorer(steps=30)
+    explorer = explorers.GradientDescentExplorer(steps=30)
     values = np.geomspace(0.002, 1.5, repeats)
     return timed([setter(explorer.controls["learning_rate"], float(v)) for v in values])
 
 
 def backprop_step(repeats: int) -> list[float]:
-    explorer = widgets.BackpropStepper(param="W1[0,0]")
+    explorer = explorers.BackpropStepper(param="W1[0,0]")
     slider = explorer.controls["step"]
     values = [(k % (slider.max + 1)) for k in range(1, repeats + 1)]
     return timed([setter(slider, v) for v in values])

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import backprop_lab as bl
-from backprop_lab import activations as act
-from backprop_lab.losses import LOSSES, softmax_cross_entropy
+from backprop_lab.nn import activations as act
+from backprop_lab.nn.losses import LOSSES, softmax_cross_entropy
 
 moderate = st.floats(-30, 30, allow_nan=False)
 rows = arrays(np.float64, st.tuples(st.integers(1, 4), st.integers(1, 5)), elements=moderate)

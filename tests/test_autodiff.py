@@ -1,4 +1,5 @@
-"""Tests of backprop_lab.autodiff: Value against closed forms, finite differences and the network.
+"""Tests of backprop_lab.calc.autodiff: Value against closed forms, finite differences and
+the network.
 
 Every operation's gradient is checked against its derivative written by hand; random
 expressions (with subexpressions used several times) against central finite differences;
@@ -18,8 +19,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import backprop_lab as bl
-from backprop_lab import datasets
-from backprop_lab.autodiff import Value, worked_example_graph
+from backprop_lab.calc import datasets
+from backprop_lab.calc.autodiff import Value, worked_example_graph
 
 finite = st.floats(-3.0, 3.0, allow_nan=False, allow_infinity=False)
 positive = st.floats(0.01, 50.0)

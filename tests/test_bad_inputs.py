@@ -16,8 +16,10 @@ import numpy as np
 import pytest
 
 import backprop_lab as bl
-from backprop_lab import animation, curves, diagram, efficiency, surfaces, validation
-from backprop_lab import illustrations as il
+from backprop_lab.calc import efficiency
+from backprop_lab.checks import arguments as validation
+from backprop_lab.plotting import animation, curves, diagram, surfaces
+from backprop_lab.plotting import illustrations as il
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

@@ -18,9 +18,9 @@ import numpy as np
 import pytest
 
 import backprop_lab as bl
-from backprop_lab import animation, curves, diagram, surfaces
-from backprop_lab import efficiency as ef
-from backprop_lab import illustrations as il
+from backprop_lab.calc import efficiency as ef
+from backprop_lab.plotting import animation, curves, diagram, surfaces
+from backprop_lab.plotting import illustrations as il
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt

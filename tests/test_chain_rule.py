@@ -1,4 +1,4 @@
-"""Tests of backprop_lab.chain_rule: the step-by-step derivative of chapter 3.
+"""Tests of backprop_lab.calc.chain_rule: the step-by-step derivative of chapter 3.
 
 The chain's product must be the backward pass's gradient for every parameter of random
 networks; its factors must match the classic hand-worked 2-2-2 example; and its display must
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_lab.chain_rule import MAX_PATHS, ChainRule, Factor, chain_rule
-from backprop_lab.network import Network
+from backprop_lab.calc.chain_rule import MAX_PATHS, ChainRule, Factor, chain_rule
+from backprop_lab.nn.network import Network
 
 HIDDEN = ("sigmoid", "tanh", "relu", "identity")
 OUTPUT_AND_LOSS = (

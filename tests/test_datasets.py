@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_lab import datasets
+from backprop_lab.calc import datasets
 
 GENERATED = ["two_moons", "circles", "spirals"]
 

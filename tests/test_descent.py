@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_lab import descent
-from backprop_lab.descent import DOUBLE_WELL, QUADRATIC, gradient_descent_1d
+from backprop_lab.calc import descent
+from backprop_lab.calc.descent import DOUBLE_WELL, QUADRATIC, gradient_descent_1d
 
 
 @st.composite

@@ -1,4 +1,4 @@
-"""Tests for backprop_lab.efficiency: the per-sample loop and the timing comparison (ch. 5).
+"""Tests for backprop_lab.calc.efficiency: the per-sample loop and the timing comparison (ch. 5).
 
 The loop's gradients are checked against the vectorised pass, against central finite
 differences (an independent computation), and against the worked example's published
@@ -16,8 +16,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import backprop_lab as bl
-from backprop_lab import datasets
-from backprop_lab.efficiency import (
+from backprop_lab.calc import datasets
+from backprop_lab.calc.efficiency import (
     TimingComparison,
     compare_gradient_timings,
     loop_gradients,

@@ -1,4 +1,4 @@
-"""Tests of backprop_lab.gradcheck: the backward pass against finite differences (chapter 3).
+"""Tests of backprop_lab.calc.gradcheck: the backward pass against finite differences (chapter 3).
 
 The check must pass on correct networks of every kind, fail on a deliberately broken
 gradient, call ReLU kinks and rounding noise by their names, and reject bad input.
@@ -13,15 +13,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-import backprop_lab.gradcheck as gradcheck
-from backprop_lab.gradcheck import (
+import backprop_lab.calc.gradcheck as gradcheck
+from backprop_lab.calc.gradcheck import (
     CORRECT_BELOW,
     WRONG_ABOVE,
     GradientCheck,
     check_gradients,
     loss_magnitude,
 )
-from backprop_lab.network import Network
+from backprop_lab.nn.network import Network
 
 HIDDEN = ("sigmoid", "tanh", "relu", "identity")
 OUTPUT_AND_LOSS = (

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import backprop_lab as bl
-from backprop_lab import illustrations as il
+from backprop_lab.plotting import illustrations as il
 
 finite = st.floats(min_value=-3, max_value=3, allow_nan=False)
 

@@ -1,4 +1,4 @@
-"""Tests of chapter 6's explorers and helpers (backprop_lab.learning_explorers).
+"""Tests of chapter 6's explorers and helpers (backprop_lab.explorers).
 
 Every explorer builds with no arguments; its controls drive it; the status line states the
 numbers of the run it shows (checked against direct calls of ``Network.train``); bad
@@ -15,7 +15,7 @@ import pytest
 from ipywidgets import FloatLogSlider
 
 import backprop_lab as bl
-from backprop_lab import learning_explorers as le
+from backprop_lab import explorers as le
 
 EXPLORERS = (
     le.OverfittingExplorer,
@@ -277,7 +277,7 @@ def trimmed(explorer, keep=2):
                 if not isinstance(here, str) else values[i] != here)  # fmt: skip
         lo = max(0, min(k, len(values) - keep))
         cut.append(
-            bl.explorer.StaticAxis(axis.name, values[lo : lo + keep], labels[lo : lo + keep])
+            bl.explorers.base.StaticAxis(axis.name, values[lo : lo + keep], labels[lo : lo + keep])
         )
     explorer.static_axes = lambda: cut
     return explorer

@@ -8,8 +8,8 @@ import pytest
 from matplotlib.colors import to_rgb
 
 import backprop_lab as bl
-from backprop_lab.figures import MULTICLASS_COLORS
-from backprop_lab.surfaces import class_probabilities, draw_classes
+from backprop_lab.plotting.figures import MULTICLASS_COLORS
+from backprop_lab.plotting.surfaces import class_probabilities, draw_classes
 
 
 def three_class_network() -> bl.Network:

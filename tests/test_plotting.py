@@ -21,11 +21,13 @@ from matplotlib.collections import PathCollection
 from matplotlib.contour import ContourSet
 from matplotlib.figure import Figure
 
-from backprop_lab import datasets, descent, graph_drawing, plotting
-from backprop_lab import diagram as diagram_module
-from backprop_lab.autodiff import Value, worked_example_graph
-from backprop_lab.network import Network
-from backprop_lab.parameters import parameter_names, parse_parameter
+from backprop_lab import plotting
+from backprop_lab.calc import datasets, descent
+from backprop_lab.calc.autodiff import Value, worked_example_graph
+from backprop_lab.nn.network import Network
+from backprop_lab.nn.parameters import parameter_names, parse_parameter
+from backprop_lab.plotting import diagram as diagram_module
+from backprop_lab.plotting import graph_drawing
 
 # the classic worked example, by hand: z = x W + b, a = sigmoid(z)
 X0 = np.array([0.05, 0.10])

@@ -11,7 +11,7 @@ import ipywidgets as widgets
 import pytest
 
 import backprop_lab as bl
-from backprop_lab.explorer import MAX_STATIC_FRAMES, StaticAxis, grid_around, values_with
+from backprop_lab.explorers.base import MAX_STATIC_FRAMES, StaticAxis, grid_around, values_with
 
 
 def small_training_explorer() -> bl.TrainingExplorer:

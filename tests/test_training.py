@@ -9,7 +9,7 @@ from training_helpers import assert_same_bits as _assert_same_bits
 from training_helpers import parameters as _params
 
 import backprop_lab as bl
-from backprop_lab import datasets
+from backprop_lab.calc import datasets
 
 
 def _moons_net(seed=0, dtype=np.float64):
@@ -229,10 +229,10 @@ def _diverging_problem():
 @pytest.mark.parametrize("checkpoint_every", [1, 3, 4, 64])
 def test_divergence_is_reported_and_the_last_finite_parameters_kept(checkpoint_every, monkeypatch):
     # the run goes back to a checkpoint and replays: every spacing must give the same
-    monkeypatch.setattr(bl.training, "_CHECKPOINT_EVERY", checkpoint_every)
+    monkeypatch.setattr(bl.nn.training, "_CHECKPOINT_EVERY", checkpoint_every)
     # this loss explodes at the first update; switch that rule off to reach the overflow
     # (tests/test_training_stopping.py tests the explosion rule)
-    monkeypatch.setattr(bl.training, "_DIVERGENCE_FACTOR", math.inf)
+    monkeypatch.setattr(bl.nn.training, "_DIVERGENCE_FACTOR", math.inf)
     net, X, Y = _diverging_problem()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -260,7 +260,7 @@ def test_divergence_is_reported_and_the_last_finite_parameters_kept(checkpoint_e
 
 @pytest.mark.parametrize("checkpoint_every", [1, 2, 5, 64])
 def test_divergence_with_mini_batches_reports_the_full_data_loss(checkpoint_every, monkeypatch):
-    monkeypatch.setattr(bl.training, "_CHECKPOINT_EVERY", checkpoint_every)
+    monkeypatch.setattr(bl.nn.training, "_CHECKPOINT_EVERY", checkpoint_every)
     net, X, Y = _diverging_problem()
     X = np.repeat(X, 4, axis=0)
     Y = np.repeat(Y, 4, axis=0)
@@ -291,7 +291,7 @@ def test_mini_batch_divergence_whose_kept_parameters_overflow_on_all_the_data(mo
     full-data loss (the history's last entry) overflows: the message must not claim a
     finite loss, and the parameters must still be finite. (With the explosion rule on,
     this run is stopped long before any overflow; it is switched off here.)"""
-    monkeypatch.setattr(bl.training, "_DIVERGENCE_FACTOR", math.inf)
+    monkeypatch.setattr(bl.nn.training, "_DIVERGENCE_FACTOR", math.inf)
     X = np.array([[-803.0], [243.0], [-1656.0], [656.0]])
     Y = np.array([[1.1], [-0.5], [0.4], [0.3]])
     net = bl.Network([1, 1], activation="identity", output_activation="identity", loss="mse")

@@ -14,7 +14,7 @@ from training_helpers import assert_same_bits as _assert_same_bits
 from training_helpers import parameters as _params
 
 import backprop_lab as bl
-from backprop_lab import datasets
+from backprop_lab.calc import datasets
 
 
 def _moons_net(seed=0, dtype=np.float64):

@@ -12,8 +12,9 @@ from training_helpers import assert_same_bits as _assert_same_bits
 from training_helpers import parameters as _params
 
 import backprop_lab as bl
-from backprop_lab import datasets, training
-from backprop_lab.descent import MAX_STEPS, QUADRATIC, gradient_descent_1d
+from backprop_lab.calc import datasets
+from backprop_lab.calc.descent import MAX_STEPS, QUADRATIC, gradient_descent_1d
+from backprop_lab.nn import training
 
 
 def _stop_at(k):

@@ -17,7 +17,7 @@ from training_helpers import assert_same_bits as _assert_same_bits
 from training_helpers import parameters as _params
 
 import backprop_lab as bl
-from backprop_lab import datasets
+from backprop_lab.calc import datasets
 
 
 def _regression():
@@ -202,13 +202,13 @@ def _bowl(rate_share):
 
 @pytest.mark.parametrize("checkpoint_every", [1, 5, 64])
 def test_a_finite_loss_that_explodes_is_divergence(checkpoint_every, monkeypatch):
-    monkeypatch.setattr(bl.training, "_CHECKPOINT_EVERY", checkpoint_every)
+    monkeypatch.setattr(bl.nn.training, "_CHECKPOINT_EVERY", checkpoint_every)
     net, X, Y, eta = _bowl(1.05)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         unguarded = net.copy()
         with monkeypatch.context() as patched:
-            patched.setattr(bl.training, "_DIVERGENCE_FACTOR", math.inf)
+            patched.setattr(bl.nn.training, "_DIVERGENCE_FACTOR", math.inf)
             free = unguarded.train(X, Y, learning_rate=eta, iterations=300, update_biases=False)
         history = net.train(X, Y, learning_rate=eta, iterations=300, update_biases=False)
     assert np.all(np.isfinite(free.loss)) and not free.diverged  # finite all along
@@ -245,7 +245,7 @@ def test_mini_batch_explosion_threshold_allows_for_one_batch_and_uses_the_full_l
     full_start = net.loss(X, Y)
     kwargs = dict(learning_rate=eta, iterations=400, batch_size=10, seed=0, update_biases=False)
     with monkeypatch.context() as patched:
-        patched.setattr(bl.training, "_DIVERGENCE_FACTOR", math.inf)
+        patched.setattr(bl.nn.training, "_DIVERGENCE_FACTOR", math.inf)
         free = net.copy().train(X, Y, **kwargs)
     assert not free.diverged and np.all(np.isfinite(free.loss))
     history = net.train(X, Y, **kwargs)
@@ -340,7 +340,7 @@ def test_an_interrupt_half_way_through_an_update_is_undone(monkeypatch):
     """The interrupt lands after the first layer's weights moved and before the rest:
     the network must not keep that half update."""
     data = datasets.two_moons(n_samples=40, seed=1)
-    real = bl.training._update
+    real = bl.nn.training._update
     calls = []
 
     def cut(params, grads, eta):
@@ -352,7 +352,7 @@ def test_an_interrupt_half_way_through_an_update_is_undone(monkeypatch):
 
     net = _moons_net()
     with monkeypatch.context() as patched:
-        patched.setattr(bl.training, "_update", cut)
+        patched.setattr(bl.nn.training, "_update", cut)
         history = net.train(data.X, data.Y, learning_rate=0.3, iterations=1000)
     assert history.interrupted and history.iterations_run == 40
     separate = _moons_net()

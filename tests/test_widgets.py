@@ -1,4 +1,4 @@
-"""Tests of the explorers in backprop_lab.widgets, driven headless through their controls.
+"""Tests of the explorers of chapters 1-5 (backprop_lab.explorers), driven headless.
 
 Every explorer builds with no arguments; every control is moved across its range and to its
 extremes; the picture (the Image widget's PNG bytes and the figure's data) follows; nothing
@@ -14,8 +14,9 @@ import pytest
 from ipywidgets import Button, FloatLogSlider, HTMLMath, Image, Widget
 
 import backprop_lab as bl
-from backprop_lab import datasets, widgets
-from backprop_lab.network import Network
+from backprop_lab import explorers
+from backprop_lab.calc import datasets
+from backprop_lab.nn.network import Network
 
 
 def sigmoid(z):
@@ -48,11 +49,11 @@ no_global_state = figure_state.no_global_state  # autouse: no test leaves matplo
 
 def test_every_explorer_builds_with_no_arguments_and_displays():
     expected = {
-        widgets.NeuronExplorer: {"w1", "w2", "b", "activation", "x1", "x2"},
-        widgets.ForwardStepper: {"step", "previous", "next"},
-        widgets.BackpropStepper: {"param", "step", "previous", "next"},
-        widgets.GradientDescentExplorer: {"learning_rate", "steps", "function", "start"},
-        widgets.TrainingExplorer: {
+        explorers.NeuronExplorer: {"w1", "w2", "b", "activation", "x1", "x2"},
+        explorers.ForwardStepper: {"step", "previous", "next"},
+        explorers.BackpropStepper: {"param", "step", "previous", "next"},
+        explorers.GradientDescentExplorer: {"learning_rate", "steps", "function", "start"},
+        explorers.TrainingExplorer: {
             "dataset",
             "hidden_layers",
             "activation",
@@ -81,7 +82,7 @@ def test_every_explorer_builds_with_no_arguments_and_displays():
 
 
 def test_neuron_explorer_computes_the_neuron():
-    explorer = widgets.NeuronExplorer(w1=2.0, w2=-1.0, b=0.5, x1=1.0, x2=0.5)
+    explorer = explorers.NeuronExplorer(w1=2.0, w2=-1.0, b=0.5, x1=1.0, x2=0.5)
     z = 2.0 * 1.0 - 1.0 * 0.5 + 0.5
     assert explorer.z == pytest.approx(z)
     assert explorer.a == pytest.approx(sigmoid(z))
@@ -93,7 +94,7 @@ def test_neuron_explorer_computes_the_neuron():
 
 
 def test_neuron_explorer_every_control_across_its_range():
-    explorer = widgets.NeuronExplorer()
+    explorer = explorers.NeuronExplorer()
     for name, control in explorer.controls.items():
         for value in sweep(control):
             before = explorer.png
@@ -114,9 +115,9 @@ def test_neuron_explorer_every_control_across_its_range():
 
 def test_neuron_explorer_rejects_bad_arguments():
     with pytest.raises(ValueError, match="activation must be one of"):
-        widgets.NeuronExplorer(activation="softmax")
+        explorers.NeuronExplorer(activation="softmax")
     with pytest.raises(TypeError, match="w1 must be a number"):
-        widgets.NeuronExplorer(w1="big")
+        explorers.NeuronExplorer(w1="big")
 
 
 # ------------------------------------------------------------------ steppers
@@ -127,7 +128,7 @@ def labels_of(stepper):
 
 
 def test_forward_stepper_reveals_the_worked_example_layer_by_layer():
-    stepper = widgets.ForwardStepper()
+    stepper = explorers.ForwardStepper()
     assert stepper.n_steps == 5 and stepper.controls["step"].max == 5
     z1 = np.array([0.05, 0.10]) @ np.array([[0.15, 0.25], [0.20, 0.30]]) + 0.35
     a1 = sigmoid(z1)
@@ -155,7 +156,7 @@ def test_forward_stepper_reveals_the_worked_example_layer_by_layer():
 
 
 def test_stepper_buttons_move_and_stop_at_the_ends():
-    stepper = widgets.ForwardStepper(step=4)
+    stepper = explorers.ForwardStepper(step=4)
     assert stepper.step == 4
     stepper.controls["next"].click()
     stepper.controls["next"].click()
@@ -168,17 +169,17 @@ def test_stepper_buttons_move_and_stop_at_the_ends():
 
 def test_forward_stepper_on_another_network():
     net = Network([3, 4, 2], activation="tanh", seed=5)
-    stepper = widgets.ForwardStepper(network=net, x=[0.5, -1.0, 2.0])
+    stepper = explorers.ForwardStepper(network=net, x=[0.5, -1.0, 2.0])
     assert stepper.n_steps == 4  # no target, no loss step
     stepper.controls["step"].value = 4
     out = net.forward([0.5, -1.0, 2.0])
     assert f"$a$={out[1]:.4g}" in labels_of(stepper)
     with pytest.raises(ValueError, match="x must"):
-        widgets.ForwardStepper(network=net)
+        explorers.ForwardStepper(network=net)
 
 
 def test_backprop_stepper_walks_back_to_the_gradient():
-    stepper = widgets.BackpropStepper(param="W1[0,0]")
+    stepper = explorers.BackpropStepper(param="W1[0,0]")
     assert isinstance(stepper.explanation, HTMLMath)
     net, x, y = stepper.net, stepper.x, stepper.y
     trace = net.backward_trace(x, y)
@@ -203,7 +204,7 @@ def test_backprop_stepper_walks_back_to_the_gradient():
 
 
 def test_backprop_stepper_every_parameter_ends_at_its_gradient():
-    stepper = widgets.BackpropStepper()
+    stepper = explorers.BackpropStepper()
     gradients = stepper.net.gradients(stepper.x, stepper.y)
     options = stepper.controls["param"].options
     assert len(options) == 12
@@ -219,16 +220,16 @@ def test_backprop_stepper_every_parameter_ends_at_its_gradient():
 
 def test_backprop_stepper_needs_a_target():
     with pytest.raises(ValueError, match="y must be given"):
-        widgets.BackpropStepper(network=Network([2, 2, 1]), x=[0.1, 0.2])
+        explorers.BackpropStepper(network=Network([2, 2, 1]), x=[0.1, 0.2])
     with pytest.raises(ValueError, match="W7"):
-        widgets.BackpropStepper(param="W7[0,0]")
+        explorers.BackpropStepper(param="W7[0,0]")
 
 
 # ----------------------------------------------------------------- 1-D descent
 
 
 def test_gradient_descent_explorer_names_every_regime():
-    explorer = widgets.GradientDescentExplorer(learning_rate=0.1, steps=100)
+    explorer = explorers.GradientDescentExplorer(learning_rate=0.1, steps=100)
     assert explorer.status.startswith("Good") and explorer.path.regime == "good"
     rate = explorer.controls["learning_rate"]
     expected = {0.001: "too small", 0.9: "oscillating"}
@@ -245,7 +246,7 @@ def test_gradient_descent_explorer_names_every_regime():
 
 
 def test_gradient_descent_explorer_every_control_across_its_range():
-    explorer = widgets.GradientDescentExplorer()
+    explorer = explorers.GradientDescentExplorer()
     for name, control in explorer.controls.items():
         for value in sweep(control):
             before = explorer.png
@@ -267,7 +268,7 @@ def test_gradient_descent_explorer_every_control_across_its_range():
 
 def small(**kwargs):
     kwargs.setdefault("max_iterations", 200)
-    return widgets.TrainingExplorer(**kwargs)
+    return explorers.TrainingExplorer(**kwargs)
 
 
 def test_training_explorer_iterations_slider_shows_snapshots_without_retraining():
@@ -365,7 +366,7 @@ def test_training_explorer_reset_restores_the_initial_weights():
 
 
 def test_training_explorer_matches_the_chapter_calls():
-    explorer = widgets.TrainingExplorer(
+    explorer = explorers.TrainingExplorer(
         dataset="two_moons", hidden_layers=(8,), learning_rate=1.0, iterations=300
     )
     assert explorer.controls["learning_rate"].value == pytest.approx(1.0)
@@ -375,20 +376,20 @@ def test_training_explorer_matches_the_chapter_calls():
     explorer.controls["learning_rate"].value = 0.1
     assert explorer.history.learning_rate == pytest.approx(0.1)
     with pytest.raises(ValueError, match="dataset must be one of"):
-        widgets.TrainingExplorer(dataset="mnist")
+        explorers.TrainingExplorer(dataset="mnist")
     with pytest.raises(ValueError, match="hidden_layers"):
-        widgets.TrainingExplorer(hidden_layers="x")
+        explorers.TrainingExplorer(hidden_layers="x")
 
 
 def test_parse_hidden_layers():
-    assert widgets.parse_hidden_layers("16, 16") == (16, 16)
-    assert widgets.parse_hidden_layers(8) == (8,)
-    assert widgets.parse_hidden_layers((4, 2)) == (4, 2)
-    assert widgets.parse_hidden_layers("") == ()
+    assert explorers.parse_hidden_layers("16, 16") == (16, 16)
+    assert explorers.parse_hidden_layers(8) == (8,)
+    assert explorers.parse_hidden_layers((4, 2)) == (4, 2)
+    assert explorers.parse_hidden_layers("") == ()
     with pytest.raises(ValueError, match="at most 5 sizes, each from 1 to 128"):
-        widgets.parse_hidden_layers("0")
+        explorers.parse_hidden_layers("0")
     with pytest.raises(TypeError, match="hidden_layers must be a string"):
-        widgets.parse_hidden_layers(2.5)
+        explorers.parse_hidden_layers(2.5)
 
 
 def test_every_dataset_trains_in_the_explorer():

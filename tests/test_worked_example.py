@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import backprop_lab as bl
-from backprop_lab import datasets
+from backprop_lab.calc import datasets
 
 
 def _sigmoid(x: float) -> float:

@@ -1,0 +1,2 @@
+"""What the chapters need beside the mathematics: exercises checked in JupyterLab and on the
+website, and detection of a site build."""

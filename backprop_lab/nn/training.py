@@ -1,0 +1,926 @@
+"""Gradient-descent training and its history (chapters 4 and 5).
+
+One iteration is one update: a forward pass on a batch, a backward pass, and every
+parameter moved against its gradient at once,
+:math:`w \\leftarrow w - \\eta\\, \\partial E/\\partial w`, all from the same gradients.
+Full-batch by default; mini-batches with seeded shuffling on request. With momentum
+:math:`\\mu` the update follows PyTorch's SGD (heavy ball):
+:math:`v \\leftarrow \\mu v + g`, :math:`w \\leftarrow w - \\eta v`, with :math:`v = 0` at the
+start, so the first step is plain gradient descent.
+
+A run stops before its last iteration when
+
+- the loss diverges: it is NaN or infinite, or it explodes past a threshold (see
+  :func:`train`); the network keeps its last good parameters;
+- it has converged (``tolerance``), or the validation loss has stopped improving
+  (``patience``, early stopping: the network gets its best parameters back);
+- the reader interrupts it (a kernel interrupt, Ctrl-C): the network keeps the last
+  completed update and the history so far is returned.
+
+Every outcome is recorded in the :class:`TrainingHistory` and said in its ``message``.
+In JupyterLab a long run shows a progress bar (see ``progress`` in :func:`train`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from backprop_lab.checks.arguments import check_integer, check_positive_number
+
+if TYPE_CHECKING:
+    from backprop_lab.nn.network import Network
+
+__all__ = ["Snapshot", "TrainingHistory", "train"]
+
+# A finite loss above this many times max(starting loss, 1) counts as divergence.
+_DIVERGENCE_FACTOR = 1e3
+# Snapshots: at most this many, and at most this many bytes of them (then thinned).
+_MAX_SNAPSHOTS = 1000
+_SNAPSHOT_BYTES = 256 * 2**20
+# Updates between checkpoints of the parameters (see train's comment on divergence)
+_CHECKPOINT_EVERY = 64
+# The loss history grows by doubling from this many entries (never the whole request at once)
+_FIRST_CAPACITY = 4096
+# Progress: shown in automatic mode when the run is expected to take longer than this
+# (seconds), estimated once the first updates have taken _PROGRESS_PROBE seconds;
+# then redrawn every _PROGRESS_REDRAW seconds.
+_PROGRESS_AFTER = 2.0
+_PROGRESS_PROBE = 0.1
+_PROGRESS_REDRAW = 0.25
+_NEVER = sys.maxsize
+_TINY = float(np.finfo(np.float64).tiny)
+_FLOAT_MAX = sys.float_info.max
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The parameters after ``iteration`` updates (copies)."""
+
+    iteration: int
+    weights: list[np.ndarray]
+    biases: list[np.ndarray]
+
+
+@dataclass
+class TrainingHistory:
+    """What a training run did (chapters 4 and 5).
+
+    Attributes
+    ----------
+    loss : ndarray
+        ``loss[t]`` is the loss after ``t`` updates, for ``t = 0..iterations_run``. In
+        full-batch mode every entry is the loss on all the data; with mini-batches the
+        entries before the last are the loss on the batch about to be used (a noisy
+        estimate) and the last is the loss on all the data. Every entry is finite, except
+        after a mini-batch run diverged: the kept parameters had a finite loss on their
+        batch, but their loss on all the data (the last entry) may overflow to inf.
+        Stored as one float64 per update: 8 bytes, so 80 MB for ten million updates.
+    iterations_run : int
+        Updates actually applied (fewer than asked when the run diverged, converged,
+        stopped early or was interrupted).
+    iterations_requested : int
+        The ``iterations`` asked for.
+    diverged : bool
+        Whether the loss became NaN or infinite, or exploded past ``divergence_threshold``.
+    diverged_at : int or None
+        The update that produced that loss (the network keeps the parameters from the
+        update before it); 0 when the starting loss itself is not finite (``loss`` then
+        holds that one value).
+    diverged_loss : float or None
+        The rejected loss value (NaN, inf, or a finite value above the threshold).
+    divergence_threshold : float
+        The largest loss accepted as finite training: ``1000 * max(starting loss, 1)``,
+        times ``n_samples / batch_size`` with mini-batches (see :func:`train`).
+    learning_rate, batch_size, update_biases, momentum, tolerance, patience
+        The settings of the run.
+    validation_loss : ndarray or None
+        With ``validation=(X_val, Y_val)``: ``validation_loss[t]`` is the loss on the
+        validation data after ``t`` updates, the same length as ``loss``.
+    updates_per_epoch : int
+        Updates that make one pass over the data: 1 in full-batch mode,
+        ``n_samples // batch_size`` with mini-batches (the remainder of a shuffle is
+        left out, so every epoch has the same number of updates).
+    converged : bool
+        Whether the run stopped because the loss changed by less than ``tolerance``.
+    converged_at : int or None
+        The number of updates after which it stopped that way.
+    stopped_early : bool
+        Whether early stopping (``patience``) ended the run; the network then holds the
+        parameters from ``best_iteration``, not those after ``iterations_run`` updates.
+    best_iteration : int or None
+        With validation data: the update count, among the ends of epochs
+        ``0, updates_per_epoch, 2 * updates_per_epoch, ...``, with the lowest validation
+        loss (the first one on a tie).
+    interrupted : bool
+        Whether a KeyboardInterrupt (a kernel interrupt) stopped the run; the network
+        keeps the parameters after ``iterations_run`` completed updates.
+    snapshots : list of Snapshot
+        Parameters every ``snapshot_every`` updates, if asked for (for sliders and
+        animations that must not retrain), plus the start and the end.
+    snapshot_every : int or None
+        The spacing of the snapshots kept: the one asked for, doubled each time the run
+        would have kept more than 1000 snapshots (or 256 MB of them).
+    kept_loss : float or None
+        After early stopping, the loss on all the training data of the parameters kept.
+    """
+
+    loss: np.ndarray
+    iterations_run: int
+    iterations_requested: int
+    learning_rate: float
+    batch_size: int | None
+    update_biases: bool
+    diverged: bool = False
+    diverged_at: int | None = None
+    snapshots: list[Snapshot] = field(default_factory=list, repr=False)
+    momentum: float = 0.0
+    validation_loss: np.ndarray | None = field(default=None, repr=False)
+    updates_per_epoch: int = 1
+    tolerance: float | None = None
+    converged: bool = False
+    converged_at: int | None = None
+    patience: int | None = None
+    stopped_early: bool = False
+    best_iteration: int | None = None
+    interrupted: bool = False
+    diverged_loss: float | None = None
+    divergence_threshold: float = math.inf
+    snapshot_every: int | None = None
+    kept_loss: float | None = None
+
+    @property
+    def final_loss(self) -> float:
+        """Loss of the parameters the network holds after the run: ``loss[-1]``, or after
+        early stopping the training loss of the best parameters (``kept_loss``)."""
+        if self.kept_loss is not None:
+            return float(self.kept_loss)
+        return float(self.loss[-1])
+
+    @property
+    def initial_loss(self) -> float:
+        """``loss[0]``, the loss before the first update."""
+        return float(self.loss[0])
+
+    @property
+    def best_validation_loss(self) -> float | None:
+        """``validation_loss[best_iteration]`` (None without validation data)."""
+        if self.validation_loss is None or self.best_iteration is None:
+            return None
+        return float(self.validation_loss[self.best_iteration])
+
+    @property
+    def epoch(self) -> np.ndarray:
+        """``epoch[t]``: how many passes over the data ``t`` updates make,
+        ``t / updates_per_epoch`` (equal to ``t`` in full-batch mode).
+
+        Plot ``history.loss`` or ``history.validation_loss`` against it to compare runs
+        with different batch sizes per epoch rather than per update.
+        """
+        return np.arange(len(self.loss)) / self.updates_per_epoch
+
+    @property
+    def epochs_run(self) -> float:
+        """``iterations_run / updates_per_epoch``."""
+        return self.iterations_run / self.updates_per_epoch
+
+    @property
+    def epoch_loss(self) -> np.ndarray:
+        """The training loss of each completed epoch, the one ``tolerance`` watches.
+
+        Full batch: ``epoch_loss[e - 1] = loss[e]``, the loss after epoch ``e``. Mini-batches:
+        ``epoch_loss[e - 1]`` is the mean of the batch losses of epoch ``e``,
+        ``loss[(e - 1) m : e m]`` with ``m = updates_per_epoch`` (each measured just before
+        its update, as most frameworks report it); this costs no extra pass over the data.
+        """
+        m = self.updates_per_epoch
+        if m == 1:
+            return self.loss[1:].copy()
+        completed = self.iterations_run // m
+        return np.array([self.loss[e * m : (e + 1) * m].mean() for e in range(completed)])
+
+    @property
+    def message(self) -> str:
+        """One sentence a status line can show."""
+        eta = f"learning rate {self.learning_rate:g}"
+        if self.momentum:
+            eta += f", momentum {self.momentum:g}"
+        if self.diverged:
+            if self.diverged_at == 0:
+                return "Diverged before the first update: the starting loss is not finite."
+            if np.isfinite(self.final_loss):
+                kept = f"(loss {self.final_loss:.4g})"
+            else:  # mini-batches: the last batch was finite, the whole data set overflows
+                kept = "(their loss on all the data already overflows)"
+            if self.diverged_loss is not None and math.isfinite(self.diverged_loss):
+                what = (
+                    f"the loss exploded to {self.diverged_loss:.4g}, above the divergence "
+                    f"threshold {self.divergence_threshold:.4g} (1000 times the starting loss "
+                    "or 1, whichever is larger"
+                    + (", times n_samples / batch_size" if self.batch_size else "")
+                    + ")"
+                )
+            else:
+                what = "the loss became NaN or infinite"
+            return (
+                f"Diverged at iteration {self.diverged_at}: {what}, so training stopped and "
+                f"kept the parameters from iteration {self.diverged_at - 1} {kept}."
+            )
+        if self.interrupted:
+            return (
+                f"Interrupted at iteration {self.iterations_run} of "
+                f"{self.iterations_requested}: training stopped cleanly and the network keeps "
+                f"the parameters after {self.iterations_run} completed updates "
+                f"(loss {self.final_loss:.4g})."
+            )
+        if self.stopped_early:
+            unit = "epochs" if self.updates_per_epoch > 1 else "iterations"
+            return (
+                f"Stopped early at iteration {self.iterations_run}: the validation loss had not "
+                f"improved for {self.patience} {unit} since iteration {self.best_iteration}, "
+                f"so the network keeps the parameters from iteration {self.best_iteration} "
+                f"(validation loss {self.best_validation_loss:.4g}, training loss "
+                f"{self.final_loss:.4g})."
+            )
+        if self.converged:
+            return (
+                f"Converged after {self.iterations_run} iterations at {eta} (the loss changed by "
+                f"less than {self.tolerance:g} of itself): loss {self.initial_loss:.4g} -> "
+                f"{self.final_loss:.4g}."
+            )
+        text = (
+            f"Trained {self.iterations_run} iterations at {eta}: "
+            f"loss {self.initial_loss:.4g} -> {self.final_loss:.4g}."
+        )
+        if self.tolerance is not None:
+            text = text[:-1] + f"; not converged to tolerance {self.tolerance:g}."
+        return text
+
+    def snapshot(self, iteration: int) -> Snapshot:
+        """The latest snapshot taken at or before ``iteration``."""
+        if not self.snapshots:
+            raise ValueError("this history has no snapshots: train with snapshot_every=k")
+        best = self.snapshots[0]
+        for snap in self.snapshots:
+            if snap.iteration <= iteration:
+                best = snap
+        return best
+
+    def __repr__(self) -> str:
+        return f"TrainingHistory({self.message})"
+
+
+class _Batches:
+    """The mini-batches of a run: a permutation of the samples, redrawn every epoch.
+
+    :meth:`state` and :meth:`restore` let a run go back to a checkpoint and draw the
+    very same batches again.
+    """
+
+    def __init__(self, n: int, batch_size: int, seed: int) -> None:
+        self.n, self.batch_size = n, batch_size
+        self.rng = np.random.default_rng(seed)
+        self.order = np.arange(n)
+        self.cursor = n
+
+    def next(self) -> np.ndarray:
+        if self.cursor + self.batch_size > self.n:
+            self.order = self.rng.permutation(self.n)  # a new array: old states stay valid
+            self.cursor = 0
+        index = self.order[self.cursor : self.cursor + self.batch_size]
+        self.cursor += self.batch_size
+        return index
+
+    def state(self) -> tuple[Any, np.ndarray, int]:
+        return self.rng.bit_generator.state, self.order, self.cursor
+
+    def restore(self, state: tuple[Any, np.ndarray, int]) -> None:
+        self.rng.bit_generator.state, self.order, self.cursor = state
+
+
+def _update(params: list[np.ndarray], grads: list[np.ndarray], eta: np.floating) -> None:
+    """:math:`p \\leftarrow p - \\eta g` in place (the gradients are the run's own arrays)."""
+    for p, g in zip(params, grads):
+        np.multiply(g, eta, out=g)
+        np.subtract(p, g, out=p)  # the same numbers as p - eta * g
+
+
+def _momentum_update(
+    params: list[np.ndarray],
+    grads: list[np.ndarray],
+    velocity: list[np.ndarray],
+    mu: np.floating,
+    eta: np.floating,
+) -> None:
+    """:math:`v \\leftarrow \\mu v + g`, :math:`p \\leftarrow p - \\eta v`, in place.
+
+    The same numbers as ``v = mu * v + g; p = p - eta * v``.
+    """
+    for p, g, v in zip(params, grads, velocity):
+        np.multiply(v, mu, out=v)
+        np.add(v, g, out=v)
+        np.multiply(v, eta, out=g)
+        np.subtract(p, g, out=p)
+
+
+def _snapshot(net: Network, iteration: int) -> Snapshot:
+    return Snapshot(iteration, [w.copy() for w in net.weights], [b.copy() for b in net.biases])
+
+
+def _grown(buffer: np.ndarray | None, size: int) -> np.ndarray | None:
+    if buffer is None:
+        return None
+    bigger = np.empty(size, dtype=buffer.dtype)
+    bigger[: len(buffer)] = buffer
+    return bigger
+
+
+# ------------------------------------------------------------------- arguments
+
+
+def _check_learning_rate(learning_rate: Any, dtype: type) -> float:
+    eta = check_positive_number("learning_rate", learning_rate)
+    info = np.finfo(dtype)
+    name = np.dtype(dtype).name
+    if eta > float(info.max):
+        raise ValueError(
+            f"learning_rate must be at most {float(info.max):.4g}, the largest {name} (this "
+            f"network computes in {name}); got {eta:g}"
+        )
+    with np.errstate(all="ignore"):
+        if dtype(eta) == 0:
+            raise ValueError(
+                f"learning_rate must be at least {float(info.smallest_subnormal):.4g}, the "
+                f"smallest positive {name} (this network computes in {name}); got {eta:g}, "
+                "which rounds to 0"
+            )
+    return eta
+
+
+def _check_momentum(momentum: Any) -> float:
+    if isinstance(momentum, bool) or not isinstance(momentum, Real):
+        raise TypeError(
+            f"momentum must be a number in [0, 1) (0 for plain gradient descent); "
+            f"got {momentum!r} ({type(momentum).__name__})"
+        )
+    mu = float(momentum)
+    if not 0.0 <= mu < 1.0:
+        raise ValueError(
+            f"momentum must be in [0, 1) (0 for plain gradient descent, 0.9 is usual); got {mu:g}"
+        )
+    return mu
+
+
+def _check_validation(net: Network, validation: Any) -> tuple[np.ndarray, np.ndarray] | None:
+    if validation is None:
+        return None
+    if hasattr(validation, "X") and hasattr(validation, "Y"):  # a data set
+        pair = (validation.X, validation.Y)
+    elif isinstance(validation, tuple | list) and len(validation) == 2:
+        pair = tuple(validation)
+    else:
+        shown = repr(validation)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        raise TypeError(
+            "validation must be a pair (X_val, Y_val) of inputs and targets, or a data set "
+            f"with .X and .Y; got {shown} ({type(validation).__name__})"
+        )
+    try:
+        X_val, single = net._inputs(pair[0], argument="X_val")
+        Y_val = net._targets(pair[1], X_val.shape[0], single, argument="Y_val")
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"validation=(X_val, Y_val): {error}") from None
+    return X_val, Y_val
+
+
+def _check_patience(patience: Any, validation: Any) -> int | None:
+    if patience is None:
+        return None
+    patience = check_integer("patience", patience, minimum=1)
+    if validation is None:
+        raise ValueError(
+            f"patience={patience} needs validation data to watch: pass "
+            "validation=(X_val, Y_val); got validation=None"
+        )
+    return patience
+
+
+def _check_flag(argument: str, value: Any, allow_none: bool) -> bool | None:
+    if value is None and allow_none:
+        return None
+    if not isinstance(value, bool | np.bool_):
+        expected = "True, False or None (automatic)" if allow_none else "True or False"
+        raise TypeError(f"{argument} must be {expected}; got {value!r} ({type(value).__name__})")
+    return bool(value)
+
+
+# -------------------------------------------------------------------- progress
+
+
+def _shell() -> Any:
+    ipython = sys.modules.get("IPython")
+    return None if ipython is None else ipython.get_ipython()
+
+
+def _shell_kind() -> str | None:
+    """``"kernel"`` inside a Jupyter kernel, ``"terminal"`` in terminal IPython, else None."""
+    shell = _shell()
+    if shell is None:
+        return None
+    return "kernel" if type(shell).__name__ == "ZMQInteractiveShell" else "terminal"
+
+
+def _running_a_cell() -> bool:
+    """False when the kernel is answering a widget (a ``comm_msg``), not running a cell."""
+    parent = getattr(_shell(), "parent_header", None)
+    header = parent.get("header") if isinstance(parent, dict) else None
+    kind = header.get("msg_type") if isinstance(header, dict) else None
+    return kind in (None, "execute_request")
+
+
+def _truthy(text: str | None) -> bool:
+    return (text or "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
+def _auto_progress(environ: Any = None) -> bool:
+    """Whether ``progress=None`` may show a bar (the run must still be long).
+
+    Only in a Jupyter kernel that a Jupyter server started for a notebook (JupyterLab,
+    Notebook, Binder: the server sets ``JPY_SESSION_NAME``), never under ``CI``, pytest or
+    ``BACKPROP_LAB_SITE=1``, so not in ``jupyter-book`` execution, nbval or the tests,
+    whose kernels are started without a server; and only while a cell runs, not in a
+    widget's callback (an explorer retraining on a slider move).
+    ``BACKPROP_LAB_PROGRESS=0`` turns it off, ``=1`` on in any kernel.
+    """
+    environ = os.environ if environ is None else environ
+    setting = environ.get("BACKPROP_LAB_PROGRESS")
+    if setting is not None and setting.strip() and not _truthy(setting):
+        return False
+    if _shell_kind() != "kernel" or not _running_a_cell():
+        return False
+    if _truthy(setting):
+        return True
+    if _truthy(environ.get("CI")) or "PYTEST_CURRENT_TEST" in environ:
+        return False
+    if _truthy(environ.get("BACKPROP_LAB_SITE")):  # chapters executed for the website
+        return False
+    return "JPY_SESSION_NAME" in environ
+
+
+def _display(widget: Any) -> None:  # a seam for the tests
+    from IPython.display import display
+
+    display(widget)
+
+
+class _Progress:
+    """A progress bar for one run: an ipywidgets bar in a kernel, else a line on stdout.
+
+    In automatic mode nothing is shown until the first updates have taken
+    ``_PROGRESS_PROBE`` seconds and the whole run is then expected to take longer than
+    ``_PROGRESS_AFTER``. :meth:`update` returns the iteration at which to call it again.
+    """
+
+    def __init__(self, total: int, forced: bool) -> None:
+        self.total = total
+        self.start = time.perf_counter()
+        self.kind = "widget" if _shell_kind() == "kernel" else "text"
+        self.bar: Any = None
+        self.label: Any = None
+        self.shown = False
+        if forced:
+            self._show()
+
+    def _show(self) -> None:
+        self.shown = True
+        if self.kind == "widget":
+            import ipywidgets
+
+            self.bar = ipywidgets.IntProgress(
+                value=0, min=0, max=max(self.total, 1), description="training"
+            )
+            self.label = ipywidgets.Label(value=f"0 / {self.total:,} iterations")
+            _display(ipywidgets.HBox([self.bar, self.label]))
+
+    def _text(self, t: int, loss: float, elapsed: float) -> str:
+        text = f"{t:,} / {self.total:,} iterations, loss {loss:.4g}, {elapsed:.0f} s"
+        if t:
+            text += f", about {elapsed * (self.total - t) / t:.0f} s left"
+        return text
+
+    def update(self, t: int, loss: float) -> int:
+        elapsed = time.perf_counter() - self.start
+        if not self.shown:
+            if elapsed < _PROGRESS_PROBE:
+                return 2 * t  # probe again after twice as many updates
+            if elapsed * self.total / t <= _PROGRESS_AFTER:
+                return _NEVER  # a short run: no bar
+            self._show()
+        text = self._text(t, loss, elapsed)
+        if self.kind == "widget":
+            self.bar.value = t
+            self.label.value = text
+        else:
+            sys.stdout.write(f"\rtraining: {text}   ")
+            sys.stdout.flush()
+        return t + max(1, int(t / elapsed * _PROGRESS_REDRAW)) if elapsed > 0 else t + 1
+
+    def close(self, history: TrainingHistory) -> None:
+        if not self.shown:
+            return
+        if self.kind == "widget":
+            self.bar.value = history.iterations_run
+            self.bar.bar_style = (
+                "danger" if history.diverged else "warning" if history.interrupted else "success"
+            )
+            self.label.value = history.message
+        else:
+            sys.stdout.write(f"\rtraining: {history.message}\n")
+            sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------- train
+
+
+def train(
+    net: Network,
+    X: Any,
+    Y: Any,
+    learning_rate: float = 0.5,
+    iterations: int = 1000,
+    update_biases: bool = True,
+    batch_size: int | None = None,
+    seed: int = 0,
+    snapshot_every: int | None = None,
+    *,
+    momentum: float = 0.0,
+    validation: Any = None,
+    tolerance: float | None = None,
+    patience: int | None = None,
+    progress: bool | None = None,
+    callback: Callable[[int, float], Any] | None = None,
+) -> TrainingHistory:
+    """Train ``net`` in place by gradient descent (chapter 4, "The update rule").
+
+    Parameters
+    ----------
+    net : Network
+    X, Y : array_like
+        Inputs ``(n_samples, n_inputs)`` and targets ``(n_samples, n_outputs)``.
+    learning_rate : float
+        The step size :math:`\\eta > 0`; within the range of the network's dtype (at most
+        about 3.4e38 for float32).
+    iterations : int
+        Number of updates, >= 0. No upper limit: a long run in a notebook shows a
+        progress bar and can be interrupted; a script simply waits.
+    update_biases : bool
+        If False, biases stay fixed (as in the classic worked example).
+    batch_size : int or None
+        None for full-batch gradient descent; otherwise mini-batches of this size, drawn
+        from a permutation of the samples reshuffled every epoch with ``seed``. An epoch
+        is ``n_samples // batch_size`` updates.
+    seed : int
+        Seed of the mini-batch shuffling.
+    snapshot_every : int or None
+        Keep a copy of the parameters every this many updates (and at the start and end).
+        At most 1000 snapshots (and at most 256 MB of them) are kept: when a run would keep
+        more, every other one is dropped and the spacing doubles
+        (``history.snapshot_every`` is the spacing kept).
+    momentum : float
+        :math:`\\mu \\in [0, 1)`, heavy-ball momentum in PyTorch SGD's convention:
+        :math:`v \\leftarrow \\mu v + g`, :math:`w \\leftarrow w - \\eta v`, :math:`v_0 = 0`
+        (biases too, unless ``update_biases=False``). 0 is plain gradient descent, bit for
+        bit.
+    validation : (X_val, Y_val) or data set, optional
+        Held-out data: ``history.validation_loss[t]`` is its loss after ``t`` updates
+        (one more forward pass per update). ``validation=(X, Y)`` records the loss on all
+        the training data at every update of a mini-batch run.
+    tolerance : float, optional
+        Stop when converged: at the end of epoch :math:`e \\ge 1` (every update in
+        full-batch mode), when :math:`|L_e - L_{e-1}| < \\text{tolerance} \\cdot
+        \\max(|L_{e-1}|, \\text{tiny})`, where :math:`L_e` is the training loss of epoch
+        :math:`e` (``history.epoch_loss``; :math:`L_0` is the starting loss in full-batch
+        mode). Full batch: :math:`L_e` is ``loss[e]``, exact. Mini-batches: the mean of the
+        epoch's batch losses, which averages out most of the batch-to-batch noise (from
+        epoch 2 on). A plateau counts as converged too: choose a smaller tolerance to get
+        past one. ``history.converged`` and ``history.converged_at`` say whether and when.
+    patience : int, optional
+        Early stopping, with ``validation``: stop when the validation loss has not gone
+        below its best for ``patience`` epochs (updates in full-batch mode), checked at the
+        end of each epoch, and give the network the parameters of the best epoch end back
+        (``history.stopped_early``, ``history.best_iteration``). A run that reaches its
+        ``iterations`` without stopping keeps its final parameters.
+    progress : bool or None
+        True: always show a progress bar (an ipywidgets bar in a notebook, a line on
+        stdout elsewhere); False: never. None (automatic): a bar only in a notebook served
+        by JupyterLab or Jupyter Notebook, and only when the run is expected to take more
+        than 2 s (estimated once the first updates have taken 0.1 s); never under the
+        ``CI`` or ``BACKPROP_LAB_SITE`` environment variables, pytest, ``jupyter-book``
+        execution or nbval (their kernels run without a Jupyter server), nor in a widget's
+        callback.
+        ``BACKPROP_LAB_PROGRESS=0`` or ``=1`` overrides the automatic choice. Nothing is
+        ever written to stderr.
+    callback : callable, optional
+        ``callback(t, loss)`` after each recorded loss, ``t = 0..iterations_run``, with the
+        network holding the parameters after ``t`` updates (inside the loop's silenced
+        numpy floating-point warnings). It may raise KeyboardInterrupt to stop the run as
+        an interrupt does.
+
+    Returns
+    -------
+    TrainingHistory
+
+    Notes
+    -----
+    Divergence: the run stops at the first update ``k`` whose loss is NaN, infinite or
+    above ``1000 * max(L_0, 1)`` (times ``n_samples / batch_size`` with mini-batches,
+    since one batch's mean loss can be that many times the mean over all the data; there
+    :math:`L_0` is the starting loss on all the data), and the network keeps the
+    parameters after ``k - 1`` updates. A loss that grows a thousandfold is not training.
+
+    Interrupts: a KeyboardInterrupt during the run (the kernel's stop button, Ctrl-C, or
+    raised by ``callback``) ends it: the network keeps the parameters after the last
+    completed update (an update cut half-way is redone from a checkpoint, exactly), and
+    the history so far is returned with ``interrupted=True``. Early stopping does not
+    restore its best parameters then. A second interrupt during that short clean-up is
+    not caught.
+
+    Memory: the run stores one float64 per update for the loss (and one more for the
+    validation loss), growing as it runs: 80 MB per ten million updates. Snapshots are
+    capped as described under ``snapshot_every``.
+    """
+    X, single = net._inputs(X)
+    Y = net._targets(Y, X.shape[0], single)
+    eta = _check_learning_rate(learning_rate, net.dtype)
+    iterations = check_integer("iterations", iterations, minimum=0)
+    seed = check_integer("seed", seed, minimum=0)
+    _check_flag("update_biases", update_biases, allow_none=False)
+    n = X.shape[0]
+    if batch_size is not None:
+        batch_size = check_integer("batch_size", batch_size, minimum=1)
+        if batch_size >= n:
+            batch_size = None
+    if snapshot_every is not None:
+        snapshot_every = check_integer("snapshot_every", snapshot_every, minimum=1)
+    mu = _check_momentum(momentum)
+    val = _check_validation(net, validation)
+    if tolerance is not None:
+        tolerance = check_positive_number("tolerance", tolerance)
+    patience = _check_patience(patience, val)
+    forced = _check_flag("progress", progress, allow_none=True)
+    if callback is not None and not callable(callback):
+        raise TypeError(
+            f"callback must be a function callback(t, loss) or None; got {callback!r} "
+            f"({type(callback).__name__})"
+        )
+
+    dtype = net.dtype
+    step = dtype(eta)
+    m = 1 if batch_size is None else n // batch_size
+    forward, backward = net._forward_unguarded, net._backward_unguarded
+    forward_loss = net._forward_loss_unguarded
+    batches = _Batches(n, batch_size, seed) if batch_size is not None else None
+    X_val, Y_val = val if val is not None else (None, None)
+    watching = val is not None or callback is not None or tolerance is not None
+    every = _CHECKPOINT_EVERY
+    snapshots = [_snapshot(net, 0)] if snapshot_every else []
+    snapshot_bytes = sum(p.nbytes for p in net.weights + net.biases)
+    max_snapshots = max(4, min(_MAX_SNAPSHOTS, _SNAPSHOT_BYTES // max(snapshot_bytes, 1)))
+    bar = None
+    if forced or (forced is None and _auto_progress()):
+        bar = _Progress(iterations, forced=bool(forced))
+
+    # Updates are applied in place, to the run's own copies of the parameters (the arrays
+    # the network had before training are never written to: a reader may hold them).
+    # Going back to the parameters after t updates (the last finite ones when update t+1
+    # diverged; the last complete ones after an interrupt) uses a checkpoint kept every
+    # _CHECKPOINT_EVERY updates (parameters, velocities and batch order) and replays the
+    # updates since then, which gives the same numbers.
+    original_w, original_b = net.weights, net.biases
+    velocity_w = [np.zeros_like(w) for w in net.weights] if mu else []
+    velocity_b = [np.zeros_like(b) for b in net.biases] if mu and update_biases else []
+    net.weights = [w.copy() for w in net.weights]
+    if update_biases:
+        net.biases = [b.copy() for b in net.biases]
+
+    if mu:
+        momentum_step = dtype(mu)
+
+        def one_update(xb: np.ndarray, yb: np.ndarray, zs: Any = None, activations: Any = None):
+            if zs is None:
+                zs, activations = forward(xb)
+            grad_w, grad_b, _ = backward(zs, activations, yb)
+            _momentum_update(net.weights, grad_w, velocity_w, momentum_step, step)
+            if update_biases:
+                _momentum_update(net.biases, grad_b, velocity_b, momentum_step, step)
+
+    else:
+
+        def one_update(xb: np.ndarray, yb: np.ndarray, zs: Any = None, activations: Any = None):
+            if zs is None:
+                zs, activations = forward(xb)
+            grad_w, grad_b, _ = backward(zs, activations, yb)
+            _update(net.weights, grad_w, step)
+            if update_biases:
+                _update(net.biases, grad_b, step)
+
+    def checkpoint(t: int) -> tuple:
+        return (
+            t,
+            [w.copy() for w in net.weights],
+            [b.copy() for b in net.biases],
+            [v.copy() for v in velocity_w],
+            [v.copy() for v in velocity_b],
+            batches.state() if batches else None,
+        )
+
+    checkpoints = [
+        (
+            0,
+            original_w,
+            original_b,
+            [v.copy() for v in velocity_w],
+            [v.copy() for v in velocity_b],
+            batches.state() if batches else None,
+        )
+    ]
+
+    def rewind(target: int) -> None:
+        """Put the network back to its parameters after ``target`` updates."""
+        start, weights, biases, vel_w, vel_b, state = next(
+            c for c in reversed(checkpoints) if c[0] <= target
+        )
+        net.weights = [w.copy() for w in weights]
+        if update_biases:
+            net.biases = [b.copy() for b in biases]
+        for v, saved in zip(velocity_w + velocity_b, vel_w + vel_b):
+            np.copyto(v, saved)
+        if batches is not None:
+            batches.restore(state)
+        for _ in range(start, target):
+            if batches is None:
+                one_update(X, Y)
+            else:
+                index = batches.next()
+                one_update(X[index], Y[index])
+
+    capacity = min(iterations + 1, _FIRST_CAPACITY)
+    losses = np.empty(capacity, dtype=np.float64)
+    val_losses = np.empty(capacity, dtype=np.float64) if val is not None else None
+    snap_every = snapshot_every
+    next_checkpoint = every
+    next_snapshot = snap_every if snap_every else _NEVER
+    next_probe = 1 if bar is not None else _NEVER
+    next_event = min(next_checkpoint, next_snapshot, capacity, next_probe)
+    best_t, best_val, best_params = 0, math.inf, (original_w, original_b)
+    limit = _FLOAT_MAX
+    diverged_at = diverged_loss = None
+    converged_at = None
+    stopped_early = interrupted = False
+    loss = math.nan
+    t = 0
+
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+        try:
+            if batches is None or iterations == 0:
+                xb, yb = X, Y
+            else:
+                index = batches.next()
+                xb, yb = X[index], Y[index]
+            zs, activations, loss = forward_loss(xb, yb)
+            reference = loss if xb is X else forward_loss(X, Y)[2]
+            if math.isfinite(reference):
+                limit = _DIVERGENCE_FACTOR * max(reference, 1.0) * (n / xb.shape[0])
+                limit = min(limit, _FLOAT_MAX)  # so that inf is always caught
+            while True:
+                if not loss <= limit:  # NaN, inf, or exploded (losses are never negative)
+                    diverged_at, diverged_loss = t, loss
+                    break
+                losses[t] = loss
+                if watching:
+                    if val_losses is not None:
+                        val_losses[t] = val_loss = forward_loss(X_val, Y_val)[2]
+                    if callback is not None:
+                        callback(t, loss)
+                    if t % m == 0:  # the end of an epoch (or the start)
+                        if val_losses is not None:
+                            if val_loss < best_val:
+                                best_t, best_val = t, val_loss
+                                if patience is not None and t:
+                                    best_params = (
+                                        [w.copy() for w in net.weights],
+                                        [b.copy() for b in net.biases],
+                                    )
+                            elif patience is not None and t - best_t >= patience * m:
+                                stopped_early = True
+                                break
+                        if tolerance is not None and t >= (1 if m == 1 else 2 * m):
+                            if m == 1:
+                                previous, current = losses[t - 1], loss
+                            else:
+                                previous = losses[t - 2 * m : t - m].mean()
+                                current = losses[t - m : t].mean()
+                            if abs(current - previous) < tolerance * max(abs(previous), _TINY):
+                                converged_at = t
+                                break
+                if t == iterations:
+                    break
+                one_update(xb, yb, zs, activations)
+                t += 1
+                if t == next_event:
+                    if t == next_checkpoint:  # keep the last two: one is before t - 1
+                        checkpoints = [checkpoints[-1], checkpoint(t)]
+                        next_checkpoint += every
+                    if t == next_snapshot:
+                        if t != iterations:
+                            snapshots.append(_snapshot(net, t))
+                            if len(snapshots) >= max_snapshots:  # thin: keep 0, 2s, 4s, ...
+                                snapshots = snapshots[::2]
+                                snap_every *= 2
+                        next_snapshot = (t // snap_every + 1) * snap_every
+                    if t == capacity:
+                        capacity = min(iterations + 1, 2 * capacity)
+                        losses = _grown(losses, capacity)
+                        val_losses = _grown(val_losses, capacity)
+                    if t == next_probe:
+                        next_probe = bar.update(t, float(losses[t - 1]))
+                    next_event = min(next_checkpoint, next_snapshot, capacity, next_probe)
+                if batches is not None:
+                    if t == iterations:  # the last entry: the loss on all the data
+                        xb, yb = X, Y
+                    else:
+                        index = batches.next()
+                        xb, yb = X[index], Y[index]
+                zs, activations, loss = forward_loss(xb, yb)
+        except KeyboardInterrupt:
+            interrupted = True
+
+        if interrupted:
+            rewind(t)  # an update may have been cut half-way
+            if t >= len(losses):  # cut before the history grew
+                losses, val_losses = _grown(losses, t + 1), _grown(val_losses, t + 1)
+        elif diverged_at is not None and t > 0:
+            rewind(t - 1)
+            t -= 1
+        iterations_run = t
+        if diverged_at == 0:
+            losses[0] = loss  # the one, non-finite, value there is
+            if val_losses is not None:
+                val_losses[0] = forward_loss(X_val, Y_val)[2]
+        elif interrupted or (batches is not None and t != iterations):
+            # the last entry is the loss on all the data of the parameters kept
+            losses[t] = forward_loss(X, Y)[2]
+            if val_losses is not None:
+                val_losses[t] = forward_loss(X_val, Y_val)[2]
+        if snapshot_every:
+            snapshots = [s for s in snapshots if s.iteration <= iterations_run]
+            if snapshots[-1].iteration != iterations_run:
+                snapshots.append(_snapshot(net, iterations_run))
+        kept_loss = None
+        if stopped_early:
+            net.weights = [w.copy() for w in best_params[0]]
+            if update_biases:
+                net.biases = [b.copy() for b in best_params[1]]
+            kept_loss = forward_loss(X, Y)[2]
+
+    def recorded(buffer: np.ndarray | None) -> np.ndarray | None:
+        if buffer is None:
+            return None
+        return buffer if len(buffer) == iterations_run + 1 else buffer[: iterations_run + 1].copy()
+
+    history = TrainingHistory(
+        loss=recorded(losses),
+        iterations_run=iterations_run,
+        iterations_requested=iterations,
+        learning_rate=eta,
+        batch_size=batch_size,
+        update_biases=bool(update_biases),
+        diverged=diverged_at is not None,
+        diverged_at=diverged_at,
+        snapshots=snapshots,
+        momentum=mu,
+        validation_loss=recorded(val_losses),
+        updates_per_epoch=m,
+        tolerance=tolerance,
+        converged=converged_at is not None,
+        converged_at=converged_at,
+        patience=patience,
+        stopped_early=stopped_early,
+        best_iteration=best_t if val is not None else None,
+        interrupted=interrupted,
+        diverged_loss=None if diverged_loss is None else float(diverged_loss),
+        divergence_threshold=limit,
+        snapshot_every=snap_every,
+        kept_loss=kept_loss,
+    )
+    if bar is not None:
+        bar.close(history)
+    return history
