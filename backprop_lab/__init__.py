@@ -44,6 +44,11 @@ _NAMES = {
     "chain_rule": "calc.chain_rule",
     "GradientCheck": "calc.gradcheck",
     "check_gradients": "calc.gradcheck",
+    "conv1d_run": "calc.convolution",
+    "convolution_matrix": "calc.convolution",
+    "recurrent_unroll": "calc.recurrence",
+    "bump_network": "calc.universal",
+    "bump_contributions": "calc.universal",
     "CodeExercise": "book.exercises",
     "Exercise": "book.exercises",
     "Feedback": "book.exercises",
@@ -74,7 +79,6 @@ _MODULES = {
     "descent": "calc.descent",
     "efficiency": "calc.efficiency",
     "gradcheck": "calc.gradcheck",
-    "illustrations": "plotting.illustrations",  # until it is split by idea
 }
 
 # The version is written once, in pyproject.toml; the installed metadata carries it here.

@@ -19,7 +19,6 @@ import backprop_lab as bl
 from backprop_lab.calc import efficiency
 from backprop_lab.checks import arguments as validation
 from backprop_lab.plotting import animation, curves, diagram, surfaces
-from backprop_lab.plotting import illustrations as il
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -341,7 +340,7 @@ CASES = [
         net(), X, Y, history(), figsize=(1e6, 1e6)), ValueError, ["figsize[0]", "1e+06"]),
     ("animate_training figsize a number", lambda t: animation.animate_training(
         net(), X, Y, history(), figsize=5), TypeError, ["figsize", "5"]),
-    # ---- gradients, chain rule, efficiency, illustrations
+    # ---- gradients, chain rule, efficiency, chapter 1 figures
     ("check_gradients of a string", lambda t: bl.check_gradients("net", X, Y), TypeError,
      ["net", "Network", "'net'"]),
     ("chain_rule of a string", lambda t: bl.chain_rule("net", [0, 1], [1], "W1[0,0]"),
@@ -352,50 +351,51 @@ CASES = [
         net(), X, Y, repeats=10**12), ValueError, ["repeats", "1000", "1000000000000"]),
     ("timings_by_samples repeats 10**12", lambda t: efficiency.timings_by_samples(
         net(), X, Y, [1], repeats=10**12), ValueError, ["repeats", "1000000000000"]),
-    ("measure_gradient_cost repeats 10**12", lambda t: il.measure_gradient_cost(
+    ("measure_gradient_cost repeats 10**12", lambda t: bl.efficiency.measure_gradient_cost(
         net(), X, Y, repeats=10**12), ValueError, ["repeats", "1000000000000"]),
-    ("time_forward_loop_vs_batch repeats 10**12", lambda t: il.time_forward_loop_vs_batch(
-        net(), X, repeats=10**12), ValueError, ["repeats", "1000000000000"]),
-    ("bump_network n_bumps 10**12", lambda t: il.bump_network(np.sin, 10**12), ValueError,
+    ("time_forward_loop_vs_batch repeats 10**12",
+        lambda t: bl.efficiency.time_forward_loop_vs_batch(net(), X, repeats=10**12),
+        ValueError, ["repeats", "1000000000000"]),
+    ("bump_network n_bumps 10**12", lambda t: bl.bump_network(np.sin, 10**12), ValueError,
      ["n_bumps", "1000", "1000000000000"]),
-    ("plot_bumps show_bumps 'no'", lambda t: il.plot_bumps(
-        il.bump_network(np.sin, 3), ax=ax(), show_bumps="no"), TypeError, ["show_bumps", "'no'"]),
-    ("plot_bumps of a string", lambda t: il.plot_bumps("net", ax=ax()), TypeError,
+    ("plot_bumps show_bumps 'no'", lambda t: bl.plotting.plot_bumps(
+        bl.bump_network(np.sin, 3), ax=ax(), show_bumps="no"), TypeError, ["show_bumps", "'no'"]),
+    ("plot_bumps of a string", lambda t: bl.plotting.plot_bumps("net", ax=ax()), TypeError,
      ["net", "'net'"]),
-    ("plot_gradient_cost measured without n_parameters", lambda t: il.plot_gradient_cost(
+    ("plot_gradient_cost measured without n_parameters", lambda t: bl.plotting.plot_gradient_cost(
         [10, 100], ax=ax(), measured={}), ValueError, ["measured", "'n_parameters'"]),
-    ("plot_gradient_cost measured an array", lambda t: il.plot_gradient_cost(
+    ("plot_gradient_cost measured an array", lambda t: bl.plotting.plot_gradient_cost(
         [10, 100], ax=ax(), measured=np.zeros(3)), TypeError, ["measured", "array"]),
-    ("plot_gradient_cost measured of mismatched lengths", lambda t: il.plot_gradient_cost(
+    ("plot_gradient_cost measured of mismatched lengths", lambda t: bl.plotting.plot_gradient_cost(
         [10, 100], ax=ax(), measured={"n_parameters": [1, 2], "backpropagation": [1]}),
      ValueError, ["measured['backpropagation']", "(1,)"]),
-    ("plot_output_plane threshold text", lambda t: il.plot_output_plane(
+    ("plot_output_plane threshold text", lambda t: bl.plotting.plot_output_plane(
         net(), ax=ax(), threshold="half"), TypeError, ["threshold", "'half'"]),
-    ("plot_output_plane extent of three numbers", lambda t: il.plot_output_plane(
+    ("plot_output_plane extent of three numbers", lambda t: bl.plotting.plot_output_plane(
         net(), ax=ax(), extent=(0, 1, 0)), TypeError, ["extent", "(0, 1, 0)"]),
-    ("plot_output_plane extent backwards", lambda t: il.plot_output_plane(
+    ("plot_output_plane extent backwards", lambda t: bl.plotting.plot_output_plane(
         net(), ax=ax(), extent=(1, 0, 0, 1)), ValueError, ["extent[0:2]", "(1, 0)"]),
-    ("finite differences central 'yes'", lambda t: il.finite_difference_gradients(
+    ("finite differences central 'yes'", lambda t: bl.efficiency.finite_difference_gradients(
         net(), X, Y, central="yes"), TypeError, ["central", "'yes'"]),
-    ("finite differences Y of the wrong shape", lambda t: il.finite_difference_gradients(
+    ("finite differences Y of the wrong shape", lambda t: bl.efficiency.finite_difference_gradients(
         net(), X, Y[:2]), ValueError, ["Y", "(4, 1)", "(2, 1)"]),
-    ("draw_convolution highlight 99", lambda t: il.draw_convolution(
-        il.conv1d([1.0, 2.0, 3.0], [1.0, 1.0]), 99, ax=ax()), ValueError,
+    ("draw_convolution highlight 99", lambda t: bl.plotting.draw_convolution(
+        bl.conv1d_run([1.0, 2.0, 3.0], [1.0, 1.0]), 99, ax=ax()), ValueError,
      ["highlight", "99", "1"]),
-    ("draw_convolution digits 0", lambda t: il.draw_convolution(
-        il.conv1d([1.0, 2.0, 3.0], [1.0, 1.0]), ax=ax(), digits=0), ValueError,
+    ("draw_convolution digits 0", lambda t: bl.plotting.draw_convolution(
+        bl.conv1d_run([1.0, 2.0, 3.0], [1.0, 1.0]), ax=ax(), digits=0), ValueError,
      ["digits", "0"]),
-    ("draw_recurrent digits -1", lambda t: il.draw_recurrent(
-        il.recurrent_unroll([1.0, 2.0], [[0.5]], [[0.5]]), ax=ax(), digits=-1), ValueError,
+    ("draw_recurrent digits -1", lambda t: bl.plotting.draw_recurrent(
+        bl.recurrent_unroll([1.0, 2.0], [[0.5]], [[0.5]]), ax=ax(), digits=-1), ValueError,
      ["digits", "-1"]),
-    ("draw_matrix_product digits 0", lambda t: il.draw_matrix_product(
+    ("draw_matrix_product digits 0", lambda t: bl.plotting.draw_matrix_product(
         [[1.0, 2.0]], [[1.0], [2.0]], [0.0], ax=ax(), digits=0), ValueError, ["digits", "0"]),
-    ("draw_matrix_product names a string", lambda t: il.draw_matrix_product(
+    ("draw_matrix_product names a string", lambda t: bl.plotting.draw_matrix_product(
         [[1.0, 2.0]], [[1.0], [2.0]], [0.0], ax=ax(), names="AWbZ"), TypeError,
      ["names", "'AWbZ'"]),
-    ("plot_neuron_responses parameters None", lambda t: il.plot_neuron_responses(
+    ("plot_neuron_responses parameters None", lambda t: bl.plotting.plot_neuron_responses(
         None, ax=ax()), TypeError, ["parameters", "None"]),
-    ("plot_neuron_responses weight as text", lambda t: il.plot_neuron_responses(
+    ("plot_neuron_responses weight as text", lambda t: bl.plotting.plot_neuron_responses(
         [("a", 0.0)], ax=ax()), TypeError, ["parameters[0][0]", "'a'"]),
 ]  # fmt: skip
 

@@ -1,7 +1,7 @@
 """Issue 11: a careless reader calls the public API with junk in every argument.
 
 For each public function (network, parameters, chain rule, gradient check, plots,
-illustrations, timings) and each of its arguments, the argument is replaced in turn by
+figures, timings) and each of its arguments, the argument is replaced in turn by
 every value of ``JUNK`` while the others stay valid. Whatever happens, only a ``ValueError``
 or ``TypeError`` may escape: never a ``KeyError``, ``IndexError``, ``AttributeError``,
 ``MemoryError``, ``OverflowError``, a matplotlib or numpy error, and no warning at all
@@ -20,7 +20,6 @@ import pytest
 import backprop_lab as bl
 from backprop_lab.calc import efficiency as ef
 from backprop_lab.plotting import animation, curves, diagram, surfaces
-from backprop_lab.plotting import illustrations as il
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -181,49 +180,53 @@ FUNCTIONS = {
         False,
     ),
     "draw_neuron": (
-        il.draw_neuron,
+        bl.plotting.draw_neuron,
         {"inputs": [1.0, 2.0], "weights": [0.5, 0.5], "bias": 0.1, "activation": "sigmoid"},
         True,
     ),
     "plot_neuron_responses": (
-        il.plot_neuron_responses, {"parameters": [(1.0, 0.0)], "activation": "sigmoid"}, True
+        bl.plotting.plot_neuron_responses,
+        {"parameters": [(1.0, 0.0)], "activation": "sigmoid"},
+        True,
     ),
-    "draw_feedforward": (il.draw_feedforward, {"layer_sizes": [2, 3, 1]}, True),
+    "draw_feedforward": (bl.plotting.draw_feedforward, {"layer_sizes": [2, 3, 1]}, True),
     "recurrent_unroll": (
-        il.recurrent_unroll,
+        bl.recurrent_unroll,
         {"inputs": [1.0, 2.0], "input_weights": [[0.5]], "recurrent_weights": [[0.5]],
          "bias": 0.0, "activation": "tanh"},
         False,
     ),
     "conv1d": (
-        il.conv1d, {"signal": [1.0, 2.0, 3.0], "kernel": [1.0, -1.0], "bias": 0.0}, False
+        bl.conv1d_run, {"signal": [1.0, 2.0, 3.0], "kernel": [1.0, -1.0], "bias": 0.0}, False
     ),
-    "convolution_matrix": (il.convolution_matrix, {"kernel": [1.0, -1.0], "n_inputs": 4}, False),
+    "convolution_matrix": (bl.convolution_matrix, {"kernel": [1.0, -1.0], "n_inputs": 4}, False),
     "finite_difference_gradients": (
-        il.finite_difference_gradients,
+        bl.efficiency.finite_difference_gradients,
         {"net": net(), "X": X, "Y": Y, "epsilon": 1e-6, "central": True},
         False,
     ),
     "gradient_cost": (
-        il.gradient_cost, {"n_parameters": [10, 100], "method": "finite differences"}, False
+        bl.efficiency.gradient_cost,
+        {"n_parameters": [10, 100], "method": "finite differences"},
+        False,
     ),
     "measure_gradient_cost": (
-        il.measure_gradient_cost, {"net": net(), "X": X, "Y": Y, "repeats": 1}, False
+        bl.efficiency.measure_gradient_cost, {"net": net(), "X": X, "Y": Y, "repeats": 1}, False
     ),
-    "plot_gradient_cost": (il.plot_gradient_cost, {"n_parameters": [10, 100]}, True),
-    "bump_network": (il.bump_network, {"function": np.sin, "n_bumps": 3, "low": -1.0,
+    "plot_gradient_cost": (bl.plotting.plot_gradient_cost, {"n_parameters": [10, 100]}, True),
+    "bump_network": (bl.bump_network, {"function": np.sin, "n_bumps": 3, "low": -1.0,
                                        "high": 1.0}, False),
     "plot_output_plane": (
-        il.plot_output_plane,
+        bl.plotting.plot_output_plane,
         {"net": net(), "extent": (-0.5, 1.5, -0.5, 1.5), "resolution": 20, "threshold": 0.5},
         True,
     ),
     "draw_matrix_product": (
-        il.draw_matrix_product, {"A": [[1.0, 2.0]], "W": [[1.0], [2.0]], "b": [0.0],
+        bl.plotting.draw_matrix_product, {"A": [[1.0, 2.0]], "W": [[1.0], [2.0]], "b": [0.0],
                                  "digits": 4}, True
     ),
     "time_forward_loop_vs_batch": (
-        il.time_forward_loop_vs_batch, {"net": net(), "X": X, "repeats": 1}, False
+        bl.efficiency.time_forward_loop_vs_batch, {"net": net(), "X": X, "repeats": 1}, False
     ),
 }  # fmt: skip
 

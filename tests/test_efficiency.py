@@ -21,9 +21,9 @@ from backprop_lab.calc.efficiency import (
     TimingComparison,
     compare_gradient_timings,
     loop_gradients,
-    plot_timings,
     timings_by_samples,
 )
+from backprop_lab.plotting.costs import plot_timings
 
 CONFIGS = [
     ("sigmoid", "sigmoid", "squared_error"),

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import backprop_lab as bl
-from backprop_lab.plotting import illustrations as il
 
 finite = st.floats(min_value=-3, max_value=3, allow_nan=False)
 
@@ -30,7 +29,7 @@ def _sine(x):
 
 
 def test_draw_neuron_shows_the_worked_example_numbers(ax):
-    drawing = il.draw_neuron([0.05, 0.10], [0.15, 0.20], 0.35, ax=ax)
+    drawing = bl.plotting.draw_neuron([0.05, 0.10], [0.15, 0.20], 0.35, ax=ax)
     assert drawing.values["z"] == pytest.approx(0.3775)
     assert drawing.values["a"] == pytest.approx(0.593269992, abs=1e-9)
     text = " ".join(drawing.labels)
@@ -40,37 +39,37 @@ def test_draw_neuron_shows_the_worked_example_numbers(ax):
 
 def test_draw_neuron_checks_lengths(ax):
     with pytest.raises(ValueError, match="weights must have one entry per input"):
-        il.draw_neuron([1, 2], [1, 2, 3], 0.0, ax=ax)
+        bl.plotting.draw_neuron([1, 2], [1, 2, 3], 0.0, ax=ax)
     with pytest.raises(TypeError, match="ax must be a matplotlib Axes"):
-        il.draw_neuron([1], [1], 0.0, ax=None)
+        bl.plotting.draw_neuron([1], [1], 0.0, ax=None)
 
 
 def test_neuron_responses_are_sigmoid_of_wx_plus_b(ax):
-    lines = il.plot_neuron_responses([(2.0, -1.0), (-1.0, 0.5)], ax=ax)
+    lines = bl.plotting.plot_neuron_responses([(2.0, -1.0), (-1.0, 0.5)], ax=ax)
     assert len(lines) == 2
     x, y = lines[0].get_data()
     np.testing.assert_allclose(y, 1 / (1 + np.exp(-(2 * x - 1))), atol=1e-12)
     assert lines[1].get_label() == "w=-1, b=0.5"
     with pytest.raises(ValueError, match="at least one"):
-        il.plot_neuron_responses([], ax=ax)
+        bl.plotting.plot_neuron_responses([], ax=ax)
 
 
 def test_draw_feedforward_draws_every_connection(ax):
-    drawing = il.draw_feedforward([2, 3, 1], ax=ax)
+    drawing = bl.plotting.draw_feedforward([2, 3, 1], ax=ax)
     assert drawing.values["n_edges"] == 2 * 3 + 3 * 1
     assert [len(layer) for layer in drawing.values["nodes"]] == [2, 3, 1]
     assert drawing.labels == ["input", "hidden", "output"]
     with pytest.raises(ValueError, match="at least two layers"):
-        il.draw_feedforward([3], ax=ax)
+        bl.plotting.draw_feedforward([3], ax=ax)
     with pytest.raises(ValueError, match="layer_names must have one name per layer"):
-        il.draw_feedforward([2, 1], ax=ax, layer_names=["a"])
+        bl.plotting.draw_feedforward([2, 1], ax=ax, layer_names=["a"])
 
 
 # --------------------------------------------------------------------- recurrent
 
 
 def test_recurrent_unroll_matches_a_hand_loop():
-    run = il.recurrent_unroll([1.0, 0.0, 0.5], 0.8, 0.5, bias=0.1)
+    run = bl.recurrent_unroll([1.0, 0.0, 0.5], 0.8, 0.5, bias=0.1)
     h, expected = 0.0, [0.0]
     for x in [1.0, 0.0, 0.5]:
         h = np.tanh(0.8 * x + 0.5 * h + 0.1)
@@ -81,40 +80,42 @@ def test_recurrent_unroll_matches_a_hand_loop():
 
 
 def test_recurrent_state_remembers_order():
-    a = il.recurrent_unroll([1.0, 0.0, 0.0], 0.8, 0.5).final_state
-    b = il.recurrent_unroll([0.0, 0.0, 1.0], 0.8, 0.5).final_state
+    a = bl.recurrent_unroll([1.0, 0.0, 0.0], 0.8, 0.5).final_state
+    b = bl.recurrent_unroll([0.0, 0.0, 1.0], 0.8, 0.5).final_state
     assert not np.allclose(a, b)
 
 
 @given(arrays(np.float64, st.integers(1, 6), elements=finite), finite, finite)
 def test_without_recurrent_weight_each_step_is_a_feedforward_neuron(xs, w, b):
-    run = il.recurrent_unroll(xs, w, 0.0, bias=b)
+    run = bl.recurrent_unroll(xs, w, 0.0, bias=b)
     np.testing.assert_allclose(run.states[1:, 0], np.tanh(w * xs + b), rtol=1e-12, atol=1e-15)
 
 
 def test_recurrent_vector_state_shapes():
-    run = il.recurrent_unroll(np.ones((4, 2)), np.ones((2, 3)), np.eye(3) * 0.1, bias=[0, 1, 2])
+    run = bl.recurrent_unroll(np.ones((4, 2)), np.ones((2, 3)), np.eye(3) * 0.1, bias=[0, 1, 2])
     assert run.states.shape == (5, 3) and run.net_inputs.shape == (4, 3)
     with pytest.raises(ValueError, match=r"recurrent_weights must have shape \(3, 3\)"):
-        il.recurrent_unroll(np.ones((4, 2)), np.ones((2, 3)), np.eye(2))
+        bl.recurrent_unroll(np.ones((4, 2)), np.ones((2, 3)), np.eye(2))
     with pytest.raises(ValueError, match=r"input_weights must have shape \(2, n_hidden\)"):
-        il.recurrent_unroll(np.ones((4, 2)), np.ones((3, 3)), np.eye(3))
+        bl.recurrent_unroll(np.ones((4, 2)), np.ones((3, 3)), np.eye(3))
 
 
 def test_draw_recurrent_labels_states(ax):
-    run = il.recurrent_unroll([1.0, 0.0], 0.8, 0.5)
-    drawing = il.draw_recurrent(run, ax=ax)
+    run = bl.recurrent_unroll([1.0, 0.0], 0.8, 0.5)
+    drawing = bl.plotting.draw_recurrent(run, ax=ax)
     text = " ".join(drawing.labels)
     assert f"{run.states[1, 0]:.3g}" in text and f"{run.states[2, 0]:.3g}" in text
     with pytest.raises(ValueError, match="one input and one state"):
-        il.draw_recurrent(il.recurrent_unroll(np.ones((2, 2)), np.ones((2, 1)), 0.5), ax=ax)
+        bl.plotting.draw_recurrent(
+            bl.recurrent_unroll(np.ones((2, 2)), np.ones((2, 1)), 0.5), ax=ax
+        )
 
 
 # ------------------------------------------------------------------- convolution
 
 
 def test_conv1d_small_example_by_hand():
-    run = il.conv1d([0, 0, 1, 1, 1, 0], [-1, 0, 1])
+    run = bl.conv1d_run([0, 0, 1, 1, 1, 0], [-1, 0, 1])
     np.testing.assert_array_equal(run.outputs, [1, 1, 0, -1])
     np.testing.assert_array_equal(run.window(1), [0, 1, 1])
 
@@ -125,38 +126,38 @@ def test_conv1d_small_example_by_hand():
     finite,
 )
 def test_conv1d_equals_numpy_and_its_dense_matrix(signal, kernel, bias):
-    run = il.conv1d(signal, kernel, bias=bias)
+    run = bl.conv1d_run(signal, kernel, bias=bias)
     expected = np.convolve(signal, kernel[::-1], mode="valid") + bias
     np.testing.assert_allclose(run.outputs, expected, atol=1e-12)
-    matrix = il.convolution_matrix(kernel, signal.size)
+    matrix = bl.convolution_matrix(kernel, signal.size)
     np.testing.assert_allclose(signal @ matrix + bias, run.outputs, atol=1e-12)
 
 
 @given(arrays(np.float64, 10, elements=finite), arrays(np.float64, 3, elements=finite))
 def test_conv1d_is_shift_equivariant(signal, kernel):
     shifted = np.concatenate([[0.0], signal[:-1]])
-    out = il.conv1d(signal, kernel).outputs
-    out_shifted = il.conv1d(shifted, kernel).outputs
+    out = bl.conv1d_run(signal, kernel).outputs
+    out_shifted = bl.conv1d_run(shifted, kernel).outputs
     np.testing.assert_allclose(out_shifted[1:], out[:-1], atol=1e-12)
 
 
 def test_convolution_matrix_shares_weights():
-    matrix = il.convolution_matrix([1.0, 2.0], 4)
+    matrix = bl.convolution_matrix([1.0, 2.0], 4)
     np.testing.assert_array_equal(matrix, [[1, 0, 0], [2, 1, 0], [0, 2, 1], [0, 0, 2]])
 
 
 def test_conv1d_errors(ax):
     with pytest.raises(ValueError, match="kernel must not be longer than the signal"):
-        il.conv1d([1, 2], [1, 2, 3])
+        bl.conv1d_run([1, 2], [1, 2, 3])
     with pytest.raises(ValueError, match="j must be below the number of outputs 2"):
-        il.conv1d([1, 2, 3], [1, 1]).window(2)
+        bl.conv1d_run([1, 2, 3], [1, 1]).window(2)
     with pytest.raises(ValueError, match="activation must be one of"):
-        il.conv1d([1, 2, 3], [1, 1], activation="softmax")
+        bl.conv1d_run([1, 2, 3], [1, 1], activation="softmax")
 
 
 def test_draw_convolution_labels_kernel_and_outputs(ax):
-    run = il.conv1d([0, 0, 1, 1, 1, 0], [-1, 0, 2])
-    drawing = il.draw_convolution(run, highlight=1, ax=ax)
+    run = bl.conv1d_run([0, 0, 1, 1, 1, 0], [-1, 0, 2])
+    drawing = bl.plotting.draw_convolution(run, highlight=1, ax=ax)
     assert drawing.labels.count("2") >= 1 and "-1" in drawing.labels
     np.testing.assert_array_equal(drawing.values["outputs"], run.outputs)
 
@@ -168,10 +169,10 @@ def test_finite_differences_agree_with_backprop_and_count_passes():
     X, Y = bl.datasets.xor()
     net = bl.Network([2, 3, 1], seed=1)
     before = [w.copy() for w in net.weights]
-    central = il.finite_difference_gradients(net, X, Y)
+    central = bl.efficiency.finite_difference_gradients(net, X, Y)
     assert central.forward_passes == 2 * net.n_parameters
     np.testing.assert_allclose(central.gradient, net.gradients(X, Y).flat(), atol=1e-8)
-    one_sided = il.finite_difference_gradients(net, X, Y, epsilon=1e-7, central=False)
+    one_sided = bl.efficiency.finite_difference_gradients(net, X, Y, epsilon=1e-7, central=False)
     assert one_sided.forward_passes == net.n_parameters + 1
     np.testing.assert_allclose(one_sided.gradient, net.gradients(X, Y).flat(), atol=1e-5)
     for w, w0 in zip(net.weights, before):
@@ -181,25 +182,29 @@ def test_finite_differences_agree_with_backprop_and_count_passes():
 
 def test_gradient_cost_counts():
     p = np.array([1, 10, 1000])
-    np.testing.assert_array_equal(il.gradient_cost(p, "central differences"), [2, 20, 2000])
-    np.testing.assert_array_equal(il.gradient_cost(p, "forward differences"), [2, 11, 1001])
-    np.testing.assert_array_equal(il.gradient_cost(p, "backpropagation"), [3, 3, 3])
+    np.testing.assert_array_equal(
+        bl.efficiency.gradient_cost(p, "central differences"), [2, 20, 2000]
+    )
+    np.testing.assert_array_equal(
+        bl.efficiency.gradient_cost(p, "forward differences"), [2, 11, 1001]
+    )
+    np.testing.assert_array_equal(bl.efficiency.gradient_cost(p, "backpropagation"), [3, 3, 3])
     with pytest.raises(ValueError, match="method must be one of"):
-        il.gradient_cost(p, "guessing")
+        bl.efficiency.gradient_cost(p, "guessing")
     with pytest.raises(ValueError, match="n_parameters must be whole numbers >= 1"):
-        il.gradient_cost([0, 1], "backpropagation")
+        bl.efficiency.gradient_cost([0, 1], "backpropagation")
 
 
 def test_measure_gradient_cost_reports_every_entry():
     X, Y = bl.datasets.xor()
-    result = il.measure_gradient_cost(bl.Network([2, 2, 1]), X, Y, repeats=1)
+    result = bl.efficiency.measure_gradient_cost(bl.Network([2, 2, 1]), X, Y, repeats=1)
     assert result["n_parameters"] == 9
     assert all(result[k] > 0 for k in ("forward seconds", "backpropagation", "central differences"))
 
 
 def test_plot_gradient_cost_draws_the_counts(ax):
     p = np.array([10, 100, 1000])
-    lines = il.plot_gradient_cost(
+    lines = bl.plotting.plot_gradient_cost(
         p,
         ax=ax,
         measured={"n_parameters": [9], "central differences": [20], "backpropagation": [3]},
@@ -214,7 +219,7 @@ def test_plot_gradient_cost_draws_the_counts(ax):
 
 
 def test_bump_network_is_the_sum_of_sigmoid_bumps():
-    net = il.bump_network(_sine, 4, steepness=30.0)
+    net = bl.bump_network(_sine, 4, steepness=30.0)
     assert net.layer_sizes == [1, 8, 1]
     x = np.linspace(-1, 1, 50)
     edges = np.linspace(-1, 1, 5)
@@ -227,14 +232,14 @@ def test_bump_network_is_the_sum_of_sigmoid_bumps():
         for h, lo, hi in zip(heights, edges[:-1], edges[1:])
     )
     np.testing.assert_allclose(net.forward(x[:, None])[:, 0], by_hand, atol=1e-12)
-    np.testing.assert_allclose(bump_sum := il.bump_contributions(net, x).sum(axis=0), by_hand)
+    np.testing.assert_allclose(bump_sum := bl.bump_contributions(net, x).sum(axis=0), by_hand)
     assert bump_sum.shape == (50,)
 
 
 def test_more_bumps_fit_better():
     x = np.linspace(-1, 1, 801)
     errors = [
-        np.max(np.abs(il.bump_network(_sine, n).forward(x[:, None])[:, 0] - _sine(x)))
+        np.max(np.abs(bl.bump_network(_sine, n).forward(x[:, None])[:, 0] - _sine(x)))
         for n in (3, 10, 40)
     ]
     assert errors[0] > errors[1] > errors[2]
@@ -243,16 +248,16 @@ def test_more_bumps_fit_better():
 
 def test_bump_network_errors():
     with pytest.raises(ValueError, match="high must be greater than low"):
-        il.bump_network(_sine, 3, low=1.0, high=0.0)
+        bl.bump_network(_sine, 3, low=1.0, high=0.0)
     with pytest.raises(TypeError, match="function must be callable"):
-        il.bump_network(3.0, 3)
+        bl.bump_network(3.0, 3)
     with pytest.raises(ValueError, match=r"net must have layers \[1, 2m, 1\]"):
-        il.bump_contributions(bl.Network([2, 2, 1]), [0.0])
+        bl.bump_contributions(bl.Network([2, 2, 1]), [0.0])
 
 
 def test_plot_bumps_reports_error(ax):
-    net = il.bump_network(_sine, 5)
-    drawn = il.plot_bumps(net, _sine, ax=ax)
+    net = bl.bump_network(_sine, 5)
+    drawn = bl.plotting.plot_bumps(net, _sine, ax=ax)
     assert len(drawn.bumps) == 5
     x, y = drawn.total.get_data()
     np.testing.assert_allclose(y, net.forward(x[:, None])[:, 0])
@@ -262,8 +267,8 @@ def test_plot_bumps_reports_error(ax):
 
 def test_helpers_leave_global_state_alone(ax):
     before = dict(matplotlib.rcParams)
-    il.draw_neuron([1.0], [1.0], 0.0, ax=ax)
-    il.plot_bumps(il.bump_network(_sine, 2), ax=ax)
+    bl.plotting.draw_neuron([1.0], [1.0], 0.0, ax=ax)
+    bl.plotting.plot_bumps(bl.bump_network(_sine, 2), ax=ax)
     assert dict(matplotlib.rcParams) == before
 
 
@@ -272,7 +277,7 @@ def test_helpers_leave_global_state_alone(ax):
 
 def test_plot_output_plane_draws_the_neuron_line(ax):
     neuron = bl.Network.from_weights([[[1.0], [1.0]]], [[-1.0]])
-    drawn = il.plot_output_plane(neuron, *bl.datasets.xor(), ax=ax, resolution=41)
+    drawn = bl.plotting.plot_output_plane(neuron, *bl.datasets.xor(), ax=ax, resolution=41)
     xx, yy, out = drawn.grid
     np.testing.assert_allclose(out, 1 / (1 + np.exp(-(xx + yy - 1))), atol=1e-12)
     assert drawn.boundary is not None
@@ -280,32 +285,32 @@ def test_plot_output_plane_draws_the_neuron_line(ax):
     np.testing.assert_allclose(line[:, 0] + line[:, 1], 1.0, atol=1e-6)
     assert len(drawn.points) == 2
     with pytest.raises(ValueError, match="net must have 2 inputs and 1 output"):
-        il.plot_output_plane(bl.Network([2, 2]), ax=ax)
+        bl.plotting.plot_output_plane(bl.Network([2, 2]), ax=ax)
 
 
 def test_plot_output_plane_draws_no_boundary_for_a_flat_output(ax):
     flat = bl.Network.from_weights([[[1e-6], [0.0]]], [[0.0]])
-    drawn = il.plot_output_plane(flat, ax=ax)
+    drawn = bl.plotting.plot_output_plane(flat, ax=ax)
     assert drawn.boundary is None
     np.testing.assert_allclose(drawn.surface.levels, np.linspace(0, 1, 21))
 
 
 def test_draw_matrix_product_computes_the_worked_example(ax):
     W1 = [[0.15, 0.25], [0.20, 0.30]]
-    drawing = il.draw_matrix_product([0.05, 0.10], W1, [0.35, 0.35], ax=ax)
+    drawing = bl.plotting.draw_matrix_product([0.05, 0.10], W1, [0.35, 0.35], ax=ax)
     np.testing.assert_allclose(drawing.values["Z"], [[0.3775, 0.3925]])
     assert "0.3775" in drawing.labels and "0.3925" in drawing.labels
     assert any("(2 × 2)" in label for label in drawing.labels)
     with pytest.raises(ValueError, match="W must have as many rows as A has columns"):
-        il.draw_matrix_product(np.ones((2, 3)), np.ones((2, 2)), np.ones(2), ax=ax)
+        bl.plotting.draw_matrix_product(np.ones((2, 3)), np.ones((2, 2)), np.ones(2), ax=ax)
     with pytest.raises(ValueError, match=r"b must have shape \(2,\)"):
-        il.draw_matrix_product(np.ones((2, 2)), np.ones((2, 2)), np.ones(3), ax=ax)
+        bl.plotting.draw_matrix_product(np.ones((2, 2)), np.ones((2, 2)), np.ones(3), ax=ax)
 
 
 def test_time_forward_loop_vs_batch_reports_every_entry():
     net = bl.Network([2, 4, 1])
     X = np.random.default_rng(0).normal(size=(20, 2))
-    result = il.time_forward_loop_vs_batch(net, X, repeats=1)
+    result = bl.efficiency.time_forward_loop_vs_batch(net, X, repeats=1)
     assert result["n_samples"] == 20
     assert result["loop seconds"] > 0 and result["batch seconds"] > 0
     assert result["speed-up"] == pytest.approx(result["loop seconds"] / result["batch seconds"])

@@ -338,7 +338,7 @@ def test_the_sdist_holds_the_package_and_nothing_of_the_book(dist):
     top = {name.split("/")[0] for name in inside}
     assert top - SDIST_TOP == {"backprop_lab", "backprop_lab.egg-info"}, top
     assert not [name for name in inside if set(name.split("/")) & NOT_PACKAGED]
-    modules = {f"backprop_lab/{p.name}" for p in (REPO / "backprop_lab").glob("*.py")}
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "backprop_lab").rglob("*.py")}
     assert modules <= set(inside), modules - set(inside)
 
 
@@ -350,7 +350,7 @@ def test_the_wheel_holds_only_the_package(dist):
         info = f"backprop_lab-{version}.dist-info"
         meta = wheel.read(f"{info}/METADATA").decode()
     assert {name.split("/")[0] for name in names} == {"backprop_lab", info}
-    modules = {f"backprop_lab/{p.name}" for p in (REPO / "backprop_lab").glob("*.py")}
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "backprop_lab").rglob("*.py")}
     assert modules <= set(names)
     assert f"{info}/licenses/LICENSE" in names
     assert f"\nVersion: {version}\n" in meta

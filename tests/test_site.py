@@ -268,9 +268,9 @@ def test_pages_with_math_and_widgets_exist(site):
 
 def submodules() -> list[str]:
     return sorted(
-        f"backprop_lab.{info.name}"
-        for info in pkgutil.iter_modules(backprop_lab.__path__)
-        if not info.name.startswith("_")
+        info.name
+        for info in pkgutil.walk_packages(backprop_lab.__path__, "backprop_lab.")
+        if not info.name.rsplit(".", 1)[-1].startswith("_")
     )
 
 

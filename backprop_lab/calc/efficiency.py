@@ -12,8 +12,8 @@ written independently of :meth:`Network.gradients <backprop_lab.Network.gradient
 goes through :math:`\\partial E/\\partial \\hat y` and each activation's derivative, with the
 softmax Jacobian built explicitly), so agreement between the two is a real check.
 :func:`compare_gradient_timings` times both on the same data and reports the ratio;
-:func:`timings_by_samples` repeats that for several batch sizes and :func:`plot_timings`
-draws the result.
+:func:`timings_by_samples` repeats that for several batch sizes, and
+:func:`backprop_lab.plotting.costs.plot_timings` draws the result.
 
 Times depend on the machine, its load and the numpy build; only the gradients' agreement is
 tested, never a time.
@@ -28,19 +28,29 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backprop_lab.checks.arguments import check_integer, check_network
+from backprop_lab.checks.arguments import (
+    check_bool,
+    check_choice,
+    check_integer,
+    check_network,
+    check_positive_number,
+)
 from backprop_lab.nn.traces import Gradients
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-
     from backprop_lab.nn.network import Network
 
 __all__ = [
+    "BACKWARD_COST",
+    "MAX_REPEATS",
+    "FiniteDifferenceResult",
     "TimingComparison",
     "compare_gradient_timings",
+    "finite_difference_gradients",
+    "gradient_cost",
     "loop_gradients",
-    "plot_timings",
+    "measure_gradient_cost",
+    "time_forward_loop_vs_batch",
     "timings_by_samples",
 ]
 
@@ -256,62 +266,168 @@ def timings_by_samples(
     ]
 
 
-def plot_timings(results: Sequence[TimingComparison], ax: Axes | None = None) -> dict[str, Any]:
-    """Time per gradient against batch size, loop and vectorised, on log axes (chapter 5).
+# ---------------------------------------------- chapter 1: what a gradient costs
+
+
+@dataclass(frozen=True, eq=False)
+class FiniteDifferenceResult:
+    """Gradients estimated by nudging every parameter (chapter 1, "Efficient learning").
+
+    Attributes
+    ----------
+    gradient : ndarray
+        One entry per parameter, in the order of ``net.parameter_names()``.
+    forward_passes : int
+        How many times the loss was evaluated (each is one forward pass over the data).
+    names : list of str
+    """
+
+    gradient: np.ndarray
+    forward_passes: int
+    names: list[str]
+
+
+def finite_difference_gradients(
+    net: Network, X: Any, Y: Any, epsilon: float = 1e-6, central: bool = True
+) -> FiniteDifferenceResult:
+    """Estimate every gradient by nudging one parameter at a time, and count the cost.
+
+    (Chapter 1, "Efficient learning".) Central differences
+    :math:`(E(\\theta_p + \\epsilon) - E(\\theta_p - \\epsilon)) / 2\\epsilon` need two forward
+    passes per parameter, :math:`2P` in all; one-sided differences
+    :math:`(E(\\theta_p + \\epsilon) - E(\\theta)) / \\epsilon` need :math:`P + 1`. ``net`` is
+    not changed.
 
     Parameters
     ----------
-    results : sequence of TimingComparison
-        For example from :func:`timings_by_samples`.
-    ax : matplotlib Axes, optional
-        Where to draw; a new figure if omitted.
+    net : Network
+    X, Y : array_like
+        Inputs and targets, as for ``net.loss``.
+    epsilon : float
+        The nudge, > 0.
+    central : bool
+        Central (default) or one-sided differences.
+    """
+    check_network("net", net)
+    epsilon = check_positive_number("epsilon", epsilon)
+    central = check_bool("central", central)
+    X_checked, single = net._inputs(X)
+    net._targets(Y, X_checked.shape[0], single)
+    twin = net.copy()
+    passes = 0
+
+    def loss() -> float:
+        nonlocal passes
+        passes += 1
+        return twin.loss(X, Y)
+
+    base = None if central else loss()
+    values = []
+    for array in [a for pair in zip(twin.weights, twin.biases) for a in pair]:
+        for index in np.ndindex(array.shape):
+            original = array[index]
+            array[index] = original + epsilon
+            up = loss()
+            if central:
+                array[index] = original - epsilon
+                down = loss()
+                values.append((up - down) / (2.0 * epsilon))
+            else:
+                values.append((up - base) / epsilon)
+            array[index] = original
+    return FiniteDifferenceResult(np.array(values), passes, net.parameter_names())
+
+
+_METHODS = ("central differences", "forward differences", "backpropagation")
+
+BACKWARD_COST = 2.0
+"""A backward pass costs about two forward passes: per layer one matrix product for the
+weight gradients and one to send the deltas back, against one in the forward pass."""
+
+
+def gradient_cost(n_parameters: Any, method: str) -> np.ndarray:
+    """Forward-pass equivalents needed for one full gradient (chapter 1, "Efficient learning").
+
+    - ``"central differences"``: :math:`2P`;
+    - ``"forward differences"``: :math:`P + 1`;
+    - ``"backpropagation"``: one forward pass plus one backward pass of about
+      :data:`BACKWARD_COST` forward passes, :math:`1 + 2 = 3`, whatever :math:`P` is.
+
+    Parameters
+    ----------
+    n_parameters : int or array_like of int
+        :math:`P`, at least 1.
+    method : str
+        One of the three names above.
+    """
+    check_choice("method", method, _METHODS)
+    p = np.asarray(n_parameters)
+    if p.dtype.kind not in "iu" or np.any(p < 1):
+        raise ValueError(f"n_parameters must be whole numbers >= 1; got {n_parameters!r}")
+    p = p.astype(np.float64)
+    if method == "central differences":
+        return 2.0 * p
+    if method == "forward differences":
+        return p + 1.0
+    return np.full_like(p, 1.0 + BACKWARD_COST)
+
+
+def measure_gradient_cost(net: Network, X: Any, Y: Any, repeats: int = 3) -> dict[str, float]:
+    """Time one gradient both ways, in units of one forward pass (chapter 1).
+
+    Runs ``net.forward(X)``, ``net.gradients(X, Y)`` (one forward and one backward pass)
+    and :func:`finite_difference_gradients` (central), each ``repeats`` times, keeps the
+    fastest run of each, and divides by the forward pass's time. Timings depend on the
+    machine; the book shows them next to the counts of :func:`gradient_cost`.
 
     Returns
     -------
     dict
-        ``"ax"``, the ``"loop"`` and ``"vectorised"`` lines, and the ``"labels"`` (ratio
-        annotations).
+        ``"n_parameters"``, ``"forward seconds"``, ``"backpropagation"`` and
+        ``"central differences"`` (the last two in forward-pass equivalents).
     """
-    if isinstance(results, TimingComparison):
-        results = [results]
-    if not isinstance(results, Sequence) or not results:
-        raise TypeError(f"results must be a non-empty list of TimingComparison; got {results!r}")
-    for position, item in enumerate(results):
-        if not isinstance(item, TimingComparison):
-            raise TypeError(
-                f"results[{position}] must be a TimingComparison; got {type(item).__name__}"
-            )
-    if ax is None:
-        import matplotlib.pyplot as plt
+    check_network("net", net)
+    repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
+    forward = max(_best_time(lambda: net.loss(X, Y), repeats), 1e-9)
+    backprop = _best_time(lambda: net.gradients(X, Y), repeats)
+    differences = _best_time(lambda: finite_difference_gradients(net, X, Y), repeats)
+    return {
+        "n_parameters": float(net.n_parameters),
+        "forward seconds": forward,
+        "backpropagation": backprop / forward,
+        "central differences": differences / forward,
+    }
 
-        _, ax = plt.subplots(figsize=(6.4, 4.0))
-    ordered = sorted(results, key=lambda r: r.n_samples)
-    sizes = np.array([r.n_samples for r in ordered])
-    loop_ms = np.array([r.loop_seconds for r in ordered]) * 1e3
-    vec_ms = np.array([r.vectorised_seconds for r in ordered]) * 1e3
-    (loop_line,) = ax.plot(sizes, loop_ms, "o-", color="tab:red", label="per-sample Python loop")
-    (vec_line,) = ax.plot(sizes, vec_ms, "s-", color="tab:blue", label="vectorised (one batch)")
-    labels = []
-    for size, top, bottom, result in zip(sizes, loop_ms, vec_ms, ordered):
-        ax.plot([size, size], [bottom, top], color="0.6", linewidth=0.8, linestyle=":")
-        labels.append(
-            ax.annotate(
-                f"×{result.ratio:.0f}",
-                (size, float(np.sqrt(top * bottom))),
-                xytext=(4, 0),
-                textcoords="offset points",
-                ha="left",
-                va="center",
-                fontsize=9,
-                color="0.25",
-            )
-        )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlim(sizes.min() / 1.5, sizes.max() * 2.0)
-    ax.set_xlabel("samples in the batch")
-    ax.set_ylabel("time for all gradients (ms)")
-    ax.set_title("One backward pass: loop over samples vs. matrix products")
-    ax.grid(True, which="both", alpha=0.3)
-    ax.legend(loc="upper left")
-    return {"ax": ax, "loop": loop_line, "vectorised": vec_line, "labels": labels}
+
+def time_forward_loop_vs_batch(net: Network, X: Any, repeats: int = 3) -> dict[str, float]:
+    """Time a forward pass one sample at a time against one batch (chapter 2).
+
+    The loop calls ``net.forward(x)`` for each row ``x`` of ``X``; the batch calls
+    ``net.forward(X)`` once. Both give the same numbers (checked here: a ``RuntimeError``
+    if not); only the time differs. Keeps the fastest of ``repeats`` runs.
+
+    Returns
+    -------
+    dict
+        ``"n_samples"``, ``"loop seconds"``, ``"batch seconds"`` and ``"speed-up"``.
+    """
+    check_network("net", net)
+    repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
+    X, _ = net._inputs(X)
+    best_loop = best_batch = np.inf
+    for _ in range(repeats):
+        start = time.perf_counter()
+        looped = np.array([net.forward(x) for x in X])
+        best_loop = min(best_loop, time.perf_counter() - start)
+        start = time.perf_counter()
+        batched = net.forward(X)
+        best_batch = min(best_batch, time.perf_counter() - start)
+    if not np.allclose(looped, batched, rtol=1e-12, atol=1e-12):
+        raise RuntimeError("the loop and the batch disagree; this is a bug in Network.forward")
+    best_batch = max(best_batch, 1e-9)
+    return {
+        "n_samples": float(X.shape[0]),
+        "loop seconds": best_loop,
+        "batch seconds": best_batch,
+        "speed-up": best_loop / best_batch,
+    }

@@ -42,6 +42,7 @@ __all__ = [
     "check_optional_text",
     "check_path",
     "check_positive_number",
+    "check_vector",
     "describe",
     "format_bytes",
 ]
@@ -441,3 +442,13 @@ def check_finite_array(argument: str, value: Any, dtype: np.dtype | type) -> np.
                 "scale the values down"
             )
     return array.astype(target, copy=False)
+
+
+def check_vector(argument: str, value: Any) -> np.ndarray:
+    """Check that ``value`` is a non-empty 1-D list of finite numbers (a scalar is one)."""
+    array = check_finite_array(argument, value, np.float64)
+    if array.ndim == 0:
+        array = array[None]
+    if array.ndim != 1 or array.size == 0:
+        raise ValueError(f"{argument} must be a non-empty 1-D list of numbers; got {array.shape}")
+    return array

@@ -29,6 +29,8 @@ from backprop_lab.plotting.animation import (
     plot_training_state,
     snapshot_network,
 )
+from backprop_lab.plotting.architectures import draw_convolution, draw_feedforward, draw_recurrent
+from backprop_lab.plotting.costs import plot_gradient_cost, plot_timings
 from backprop_lab.plotting.curves import (
     plot_activation,
     plot_descent_path,
@@ -39,6 +41,13 @@ from backprop_lab.plotting.curves import (
 from backprop_lab.plotting.diagram import NetworkDiagram, chain_rule_path, draw_network
 from backprop_lab.plotting.figures import CLASS_COLORS, png_bytes
 from backprop_lab.plotting.graph_drawing import GraphDrawing, draw_graph
+from backprop_lab.plotting.matrix_product import draw_matrix_product
+from backprop_lab.plotting.neuron import (
+    PlaneDrawing,
+    draw_neuron,
+    plot_neuron_responses,
+    plot_output_plane,
+)
 from backprop_lab.plotting.surfaces import (
     LossSurface,
     class_probability,
@@ -47,27 +56,40 @@ from backprop_lab.plotting.surfaces import (
     plot_loss_surface,
     plot_regression_fit,
 )
+from backprop_lab.plotting.universal import BumpDrawing, plot_bumps
 
 __all__ = [
     "CLASS_COLORS",
+    "BumpDrawing",
     "GraphDrawing",
     "LossSurface",
     "NetworkDiagram",
+    "PlaneDrawing",
     "TrainingAnimation",
     "animate_training",
     "chain_rule_path",
     "class_probability",
+    "draw_convolution",
+    "draw_feedforward",
     "draw_graph",
+    "draw_matrix_product",
     "draw_network",
+    "draw_neuron",
+    "draw_recurrent",
     "loss_surface",
     "plot_activation",
+    "plot_bumps",
     "plot_decision_boundary",
     "plot_descent_path",
+    "plot_gradient_cost",
     "plot_layer_gradients",
     "plot_learning_rates",
     "plot_loss_curve",
     "plot_loss_surface",
+    "plot_neuron_responses",
+    "plot_output_plane",
     "plot_regression_fit",
+    "plot_timings",
     "plot_training_state",
     "png_bytes",
     "snapshot_network",
