@@ -9,7 +9,7 @@ enforces this, ``docs/architecture.md`` explains it):
   1-D descent, cost measurements, data sets, convolution and recurrence (numpy only);
 - :mod:`backprop_lab.plotting`: every figure (matplotlib, never ipywidgets);
 - :mod:`backprop_lab.explorers`: the interactive explorers (ipywidgets);
-- :mod:`backprop_lab.book`: exercises and site detection for the chapters.
+- :mod:`backprop_lab.textbook`: exercises and site detection for the chapters.
 
 The names below are loaded on first use, so ``import backprop_lab`` stays quick and loads
 neither matplotlib nor ipywidgets until a figure or an explorer is asked for.
@@ -49,9 +49,9 @@ _NAMES = {
     "recurrent_unroll": "calc.recurrence",
     "bump_network": "calc.universal",
     "bump_contributions": "calc.universal",
-    "CodeExercise": "book.exercises",
-    "Exercise": "book.exercises",
-    "Feedback": "book.exercises",
+    "CodeExercise": "textbook.exercises",
+    "Exercise": "textbook.exercises",
+    "Feedback": "textbook.exercises",
     "BackpropStepper": "explorers",
     "ForwardStepper": "explorers",
     "GradientDescentExplorer": "explorers",
@@ -71,7 +71,7 @@ _MODULES = {
     "calc": "calc",
     "plotting": "plotting",
     "explorers": "explorers",
-    "book": "book",
+    "textbook": "textbook",
     "activations": "nn.activations",
     "losses": "nn.losses",
     "autodiff": "calc.autodiff",

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backprop_lab.book.exercises import CodeExercise, Exercise, parse_numbers
+from backprop_lab.textbook.exercises import CodeExercise, Exercise, parse_numbers
 
 
 def test_parse_numbers_reads_decimals_fractions_and_exponents():

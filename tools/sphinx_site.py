@@ -6,7 +6,7 @@ chapter is executed, it
 
 - sets ``BACKPROP_LAB_SITE=1`` in the environment, which the kernels that execute the
   chapters inherit: the explorers then precompute the views the static page switches
-  between (see ``backprop_lab.book.site``), which they never do in JupyterLab;
+  between (see ``backprop_lab.textbook.site``), which they never do in JupyterLab;
 - vendors the site's JavaScript into ``book/_vendor`` (``tools/vendor_js.py``) when it is
   missing or stale, running ``npm ci`` first when ``node_modules`` lacks the pinned
   packages. Without npm it stops the build with one line that says what to do.

@@ -16,7 +16,7 @@ redraws. Nothing a reader does may raise: an error becomes a status message and 
 good picture stays.
 
 **On the static website** no kernel runs. When a chapter is executed for the site
-(:func:`backprop_lab.book.site.building_site`), or when :meth:`Explorer.static_view` is called,
+(:func:`backprop_lab.textbook.site.building_site`), or when :meth:`Explorer.static_view` is called,
 the explorer renders every state that its main controls reach (:meth:`Explorer.static_axes`)
 with the same :meth:`update` that draws the live picture, and shows instead a
 :class:`StaticView`: a slider (or menu) for each such control whose ``index`` is
@@ -39,7 +39,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from backprop_lab.book.site import building_site
+from backprop_lab.textbook.site import building_site
 from backprop_lab.plotting.figures import detached_figure, png_bytes
 
 __all__ = [

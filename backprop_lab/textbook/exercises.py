@@ -10,7 +10,7 @@ Where the reader meets them:
   button (marked in Python by :meth:`Exercise.check`), then *Hint* and *Solution* panels
   that stay closed until the reader opens them.
 - **The static website** (chapters executed with ``BACKPROP_LAB_SITE=1``, see
-  :mod:`backprop_lab.book.site`): the same question as page text, an answer box that the page
+  :mod:`backprop_lab.textbook.site`): the same question as page text, an answer box that the page
   marks in JavaScript (``tools/site_static/backprop-lab.js``) with the same rules, and the
   hint and solution as closed dropdowns. The answer travels in the page as encoded data, so
   nothing shows it before the reader asks.
@@ -34,7 +34,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from backprop_lab.book.site import building_site, encode_data
+from backprop_lab.textbook.site import building_site, encode_data
 from backprop_lab.checks.arguments import check_positive_number
 
 __all__ = ["CodeExercise", "Exercise", "Feedback", "parse_numbers"]
