@@ -8,7 +8,8 @@
 #   make vendor  copy MathJax, RequireJS and the widget manager into book/_vendor
 #                (a plain `jupyter-book build .` does it too: tools/sphinx_site.py)
 #   make strip   remove outputs from the chapter notebooks before committing them
-#   make lint    ruff
+#   make lint    ruff, and import-linter's layer contracts (pyproject.toml)
+#   make unit    the unit tests alone (tests/unit; under a minute)
 #   make clean   remove build products
 
 PYTHON ?= python3
@@ -20,7 +21,7 @@ NODE_STAMP   := node_modules/.installed
 VENDOR_STAMP := book/_vendor/.vendored
 LINTED := backprop_lab tests benchmarks tools
 
-.PHONY: book lab site test lint clean setup vendor strip
+.PHONY: book lab site test unit lint clean setup vendor strip
 
 setup: $(STAMP)
 
@@ -62,6 +63,7 @@ site: $(STAMP) $(VENDOR_STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
+	$(BIN)/lint-imports
 
 strip: $(STAMP)
 	$(BIN)/python tools/strip_notebooks.py book
@@ -73,6 +75,10 @@ test: $(STAMP) $(VENDOR_STAMP)
 	$(MAKE) lint
 	$(MAKE) site
 	$(BIN)/python -m pytest --durations=15
+
+# The package's unit and property tests, without the site, the browser or JupyterLab.
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests/unit -q --durations=5
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis book/_vendor build dist

@@ -18,6 +18,7 @@ neither matplotlib nor ipywidgets until a figure or an explorer is asked for.
 from __future__ import annotations
 
 import importlib
+import sys
 from importlib import metadata as _metadata
 from typing import Any
 
@@ -90,7 +91,13 @@ except _metadata.PackageNotFoundError:  # imported from a source tree that is no
 __all__ = sorted([*_NAMES, *_MODULES])
 
 
+def _in_a_kernel() -> bool:
+    return "ipykernel" in sys.modules
+
+
 def __getattr__(name: str) -> Any:
+    if _in_a_kernel() and "backprop_lab.textbook.progress" not in sys.modules:
+        importlib.import_module(f"{__name__}.textbook.progress")  # the notebook's progress bar
     if name in _MODULES:
         value = importlib.import_module(f"{__name__}.{_MODULES[name]}")
     elif name in _NAMES:

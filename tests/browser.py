@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 SITE = REPO / "_build" / "html"
 
 CHROMIUM_ARGS = [

@@ -2,7 +2,7 @@
 
 The chapters are committed without outputs: the site build and the tests execute them, so
 stored outputs would only be stale copies (and large images in the history).
-tests/test_notebooks.py fails when a notebook in book/ still has any. The one exception is
+tests/integration/test_notebooks.py fails when a notebook in book/ still has any. The one exception is
 a cell marked ``# NBVAL_CHECK_OUTPUT``: nbval compares its stored output, so it is kept.
 
 Usage: python tools/strip_notebooks.py [PATH ...]   (notebooks or folders; default book/)

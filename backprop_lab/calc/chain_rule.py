@@ -35,8 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from backprop_lab.checks.arguments import check_finite_array, check_network
-from backprop_lab.nn.network import Network
+from backprop_lab.checks.arguments import check_finite_array
+from backprop_lab.nn.network import Network, check_network
 from backprop_lab.nn.parameters import ParameterRef, parse_parameter
 
 __all__ = ["MAX_PATHS", "ChainRule", "Factor", "Path", "Term", "chain_rule"]
@@ -685,8 +685,8 @@ def _one_sample(net: Network, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
             f"x must be one sample, shape ({n_in},) or (1, {n_in}); got shape {array.shape}, "
             f"{rows} samples. The chain rule here is for one sample: pass one row, e.g. X[0]"
         )
-    X, _ = net._inputs(array, argument="x")
-    Y = net._targets(y, 1, True, argument="y")
+    X, _ = net.check_inputs(array, argument="x")
+    Y = net.check_targets(y, 1, True, argument="y")
     return X, Y
 
 

@@ -32,9 +32,9 @@ from backprop_lab.checks.arguments import (
     check_bool,
     check_choice,
     check_integer,
-    check_network,
     check_positive_number,
 )
+from backprop_lab.nn.network import check_network
 from backprop_lab.nn.traces import Gradients
 
 if TYPE_CHECKING:
@@ -100,8 +100,8 @@ def loop_gradients(net: Network, X: Any, Y: Any) -> Gradients:
         ``.weights`` and ``.biases`` with the shapes of the network's parameters.
     """
     _check_network(net)
-    X, single = net._inputs(X)
-    Y = net._targets(Y, X.shape[0], single)
+    X, single = net.check_inputs(X)
+    Y = net.check_targets(Y, X.shape[0], single)
     n_layers = net.n_layers
     loss = net.loss_function
     sum_w = [np.zeros_like(w) for w in net.weights]
@@ -213,8 +213,8 @@ def compare_gradient_timings(net: Network, X: Any, Y: Any, repeats: int = 5) -> 
     """
     _check_network(net)
     repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
-    X_checked, single = net._inputs(X)
-    Y_checked = net._targets(Y, X_checked.shape[0], single)
+    X_checked, single = net.check_inputs(X)
+    Y_checked = net.check_targets(Y, X_checked.shape[0], single)
     looped = loop_gradients(net, X_checked, Y_checked)
     vectorised = net.gradients(X_checked, Y_checked)
     difference = float(np.max(np.abs(looped.flat() - vectorised.flat())))
@@ -247,8 +247,8 @@ def timings_by_samples(
     """
     _check_network(net)
     repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
-    X_checked, single = net._inputs(X)
-    Y_checked = net._targets(Y, X_checked.shape[0], single)
+    X_checked, single = net.check_inputs(X)
+    Y_checked = net.check_targets(Y, X_checked.shape[0], single)
     if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence) or not sizes:
         raise TypeError(f"sizes must be a non-empty list of batch sizes; got {sizes!r}")
     n = X_checked.shape[0]
@@ -311,8 +311,8 @@ def finite_difference_gradients(
     check_network("net", net)
     epsilon = check_positive_number("epsilon", epsilon)
     central = check_bool("central", central)
-    X_checked, single = net._inputs(X)
-    net._targets(Y, X_checked.shape[0], single)
+    X_checked, single = net.check_inputs(X)
+    net.check_targets(Y, X_checked.shape[0], single)
     twin = net.copy()
     passes = 0
 
@@ -413,7 +413,7 @@ def time_forward_loop_vs_batch(net: Network, X: Any, repeats: int = 3) -> dict[s
     """
     check_network("net", net)
     repeats = check_integer("repeats", repeats, minimum=1, maximum=MAX_REPEATS)
-    X, _ = net._inputs(X)
+    X, _ = net.check_inputs(X)
     best_loop = best_batch = np.inf
     for _ in range(repeats):
         start = time.perf_counter()

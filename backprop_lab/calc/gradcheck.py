@@ -43,8 +43,8 @@ from typing import Any
 
 import numpy as np
 
-from backprop_lab.checks.arguments import check_network, check_positive_number
-from backprop_lab.nn.network import Network
+from backprop_lab.checks.arguments import check_positive_number
+from backprop_lab.nn.network import Network, check_network
 from backprop_lab.nn.parameters import parse_parameter
 
 __all__ = [
@@ -402,13 +402,13 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
     check_network("net", net)
     epsilon = check_positive_number("epsilon", epsilon)
     # the network's own validation, with its own dtype and argument names
-    X_checked, single = net._inputs(X)
-    net._targets(Y, X_checked.shape[0], single)
+    X_checked, single = net.check_inputs(X)
+    net.check_targets(Y, X_checked.shape[0], single)
 
     dtype = np.dtype(net.dtype).name
     work = net.astype(np.float64)  # perturbed in place below; `net` is left alone
-    X64, single = work._inputs(X)
-    Y64 = work._targets(Y, X64.shape[0], single)
+    X64, single = work.check_inputs(X)
+    Y64 = work.check_targets(Y, X64.shape[0], single)
     if dtype == "float64":
         note = ""
         analytic = net.gradients(X, Y)
@@ -423,7 +423,7 @@ def check_gradients(net: Network, X: Any, Y: Any, epsilon: float = 1e-6) -> Grad
 
     def evaluate() -> tuple[float, float, list[np.ndarray]]:
         """The loss, the size of what it is made of, and every layer's net input."""
-        zs, activations = work._forward(X64)
+        zs, activations = work.forward_pass(X64)
         loss = loss_function.value(zs[-1], activations[-1], Y64)
         with np.errstate(over="ignore", invalid="ignore"):
             z_size = np.abs(activations[-2]) @ np.abs(work.weights[-1]) + np.abs(work.biases[-1])

@@ -11,11 +11,10 @@ import numpy as np
 from backprop_lab.checks.arguments import (
     check_finite_array,
     check_integer,
-    check_network,
     check_positive_number,
     check_vector,
 )
-from backprop_lab.nn.network import Network
+from backprop_lab.nn.network import Network, check_network
 
 
 def bump_network(

@@ -32,12 +32,10 @@ __all__ = [
     "check_callable",
     "check_choice",
     "check_finite_array",
-    "check_history",
     "check_integer",
     "check_interval",
     "check_layer_sizes",
     "check_memory",
-    "check_network",
     "check_number",
     "check_optional_text",
     "check_path",
@@ -325,51 +323,6 @@ def check_layer_sizes(argument: str, value: Any) -> list[int]:
             )
         sizes.append(int(size))
     return sizes
-
-
-def check_network(argument: str, value: Any) -> Any:
-    """Check that ``value`` is a :class:`~backprop_lab.nn.network.Network`.
-
-    Raises
-    ------
-    TypeError
-        If it is anything else (a string, a list of weights, a training history...).
-    """
-    from backprop_lab.nn.network import Network
-
-    if not isinstance(value, Network):
-        raise TypeError(
-            f"{argument} must be a backprop_lab.Network; got {type(value).__name__} "
-            f"{describe(value).rsplit(' (', 1)[0]}"
-        )
-    return value
-
-
-def check_history(argument: str, value: Any, *, snapshots: bool = False) -> Any:
-    """Check that ``value`` is a :class:`~backprop_lab.nn.training.TrainingHistory`.
-
-    With ``snapshots`` it must also hold snapshots (a run trained with ``snapshot_every``).
-
-    Raises
-    ------
-    TypeError
-        If it is not a training history.
-    ValueError
-        If snapshots are needed and it has none.
-    """
-    from backprop_lab.nn.training import TrainingHistory
-
-    if not isinstance(value, TrainingHistory):
-        raise TypeError(
-            f"{argument} must be a TrainingHistory (what Network.train returns); "
-            f"got {describe(value)}"
-        )
-    if snapshots and not value.snapshots:
-        raise ValueError(
-            f"{argument} has no snapshots: train with snapshot_every=k to keep the "
-            "parameters along the run"
-        )
-    return value
 
 
 def check_path(argument: str, value: Any) -> Any:

@@ -39,8 +39,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from backprop_lab.textbook.site import building_site
 from backprop_lab.plotting.figures import detached_figure, png_bytes
+from backprop_lab.textbook.site import building_site
 
 __all__ = [
     "Explorer",

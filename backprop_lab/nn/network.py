@@ -10,12 +10,13 @@ Samples are rows, so a whole batch goes through one matrix product per layer.
 from __future__ import annotations
 
 import copy as _copy
+import inspect
 import itertools
 import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
@@ -30,14 +31,13 @@ from backprop_lab.checks.arguments import (
     describe,
 )
 from backprop_lab.nn.activations import get_activation
+from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.losses import get_loss, softmax_cross_entropy
 from backprop_lab.nn.parameters import parameter_names, parse_parameter
 from backprop_lab.nn.traces import BackwardTrace, ForwardTrace, Gradients
+from backprop_lab.nn.training import train as _train
 
-if TYPE_CHECKING:
-    from backprop_lab.nn.training import TrainingHistory
-
-__all__ = ["Network"]
+__all__ = ["Network", "check_network"]
 
 _DTYPES = {"float64": np.float64, "float32": np.float32}
 _INITS = ("auto", "glorot", "he")
@@ -349,7 +349,7 @@ class Network:
 
     # -------------------------------------------------------------------- checking
 
-    def _inputs(self, X: Any, argument: str = "X") -> tuple[np.ndarray, bool]:
+    def check_inputs(self, X: Any, argument: str = "X") -> tuple[np.ndarray, bool]:
         """Validate inputs; return them as ``(n_samples, n_in)`` and whether one sample."""
         n_in = self.layer_sizes[0]
         array = check_finite_array(argument, X, self.dtype)
@@ -425,8 +425,8 @@ class Network:
         return x_max > max(1.0, p_max)
 
     def _checked_forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """:meth:`_forward`, refusing inputs so large that the outputs overflow."""
-        zs, activations = self._forward(X)
+        """:meth:`forward_pass`, refusing inputs so large that the outputs overflow."""
+        zs, activations = self.forward_pass(X)
         if not np.all(np.isfinite(activations[-1])) and self._inputs_overflow(X):
             raise self._overflow_error(X, zs, activations, "network's output")
         return zs, activations
@@ -453,13 +453,15 @@ class Network:
         if not finite and self._inputs_overflow(X):
             raise self._overflow_error(X, zs, activations, "gradient")
 
-    def _outputs_unchecked(self, X: Any) -> np.ndarray:
+    def outputs_unchecked(self, X: Any) -> np.ndarray:
         """The outputs for validated inputs, non-finite values included (for plots that
         show a diverged network and replace what overflowed)."""
-        X, _ = self._inputs(X)
-        return self._forward(X)[1][-1]
+        X, _ = self.check_inputs(X)
+        return self.forward_pass(X)[1][-1]
 
-    def _targets(self, Y: Any, n_samples: int, single: bool, argument: str = "Y") -> np.ndarray:
+    def check_targets(
+        self, Y: Any, n_samples: int, single: bool, argument: str = "Y"
+    ) -> np.ndarray:
         """Validate targets against ``n_samples`` inputs; return ``(n_samples, n_out)``."""
         n_out = self.layer_sizes[-1]
         array = check_finite_array(argument, Y, self.dtype)
@@ -488,13 +490,13 @@ class Network:
 
     # --------------------------------------------------------------------- passes
 
-    def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    def forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Forward pass on checked inputs; returns the lists ``z^(1..L)`` and ``a^(0..L)``."""
         with np.errstate(over="ignore", invalid="ignore"):
-            return self._forward_unguarded(X)
+            return self.forward_pass_unguarded(X)
 
-    def _forward_unguarded(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        """:meth:`_forward` without its floating-point error guard (the caller holds one)."""
+    def forward_pass_unguarded(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """:meth:`forward_pass` without its floating-point error guard (the caller holds one)."""
         zs, activations = [], [X]
         a = X
         last = self.n_layers - 1
@@ -507,7 +509,7 @@ class Network:
             activations.append(a)
         return zs, activations
 
-    def _forward_loss_unguarded(
+    def forward_loss_unguarded(
         self, X: np.ndarray, Y: np.ndarray
     ) -> tuple[list[np.ndarray], list[np.ndarray], float]:
         """Forward pass and the mean loss on checked data, without an error guard.
@@ -516,7 +518,7 @@ class Network:
         (:func:`~backprop_lab.nn.losses.softmax_cross_entropy`, the same numbers).
         """
         if self._output.name != "softmax" or self._loss.name != "cross_entropy":
-            zs, activations = self._forward_unguarded(X)
+            zs, activations = self.forward_pass_unguarded(X)
             return (
                 zs,
                 activations,
@@ -546,7 +548,7 @@ class Network:
             return self._loss.output_delta(z, a, Y)
         return self._output.backward(z, a, self._loss.output_gradient(z, a, Y))
 
-    def _backward(
+    def backward_pass(
         self,
         zs: list[np.ndarray],
         activations: list[np.ndarray],
@@ -560,16 +562,16 @@ class Network:
         not returned.
         """
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._backward_unguarded(zs, activations, Y, keep_deltas)
+            return self.backward_pass_unguarded(zs, activations, Y, keep_deltas)
 
-    def _backward_unguarded(
+    def backward_pass_unguarded(
         self,
         zs: list[np.ndarray],
         activations: list[np.ndarray],
         Y: np.ndarray,
         keep_deltas: bool = False,
     ) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
-        """:meth:`_backward` without its floating-point error guard (the caller holds one)."""
+        """:meth:`backward_pass` without its floating-point error guard (the caller holds one)."""
         n = Y.shape[0]
         grad_w: list[np.ndarray] = [None] * self.n_layers  # type: ignore[list-item]
         grad_b: list[np.ndarray] = [None] * self.n_layers  # type: ignore[list-item]
@@ -623,7 +625,7 @@ class Network:
             network's own, as after a diverged run, and ``inf`` is returned: the
             divergence signal training records.)
         """
-        X, single = self._inputs(X)
+        X, single = self.check_inputs(X)
         out = self._checked_forward(X)[1][-1]
         return out[0] if single else out
 
@@ -635,7 +637,7 @@ class Network:
         TypeError, ValueError
             As :meth:`forward`.
         """
-        X, single = self._inputs(X)
+        X, single = self.check_inputs(X)
         zs, activations = self._checked_forward(X)
         return ForwardTrace(zs, activations, single)
 
@@ -651,9 +653,9 @@ class Network:
             targets lie outside the loss's range, or the loss overflows (inputs or
             parameters too large for the network's floating-point type).
         """
-        X, single = self._inputs(X)
-        Y = self._targets(Y, X.shape[0], single)
-        zs, activations = self._forward(X)
+        X, single = self.check_inputs(X)
+        Y = self.check_targets(Y, X.shape[0], single)
+        zs, activations = self.forward_pass(X)
         return self._checked_loss(X, zs, activations, Y)
 
     def backward_trace(self, X: Any, Y: Any) -> BackwardTrace:
@@ -664,11 +666,11 @@ class Network:
         TypeError, ValueError
             As :meth:`loss`, and if a gradient overflows.
         """
-        X, single = self._inputs(X)
-        Y = self._targets(Y, X.shape[0], single)
-        zs, activations = self._forward(X)
+        X, single = self.check_inputs(X)
+        Y = self.check_targets(Y, X.shape[0], single)
+        zs, activations = self.forward_pass(X)
         loss = self._checked_loss(X, zs, activations, Y)
-        grad_w, grad_b, deltas = self._backward(zs, activations, Y, keep_deltas=True)
+        grad_w, grad_b, deltas = self.backward_pass(zs, activations, Y, keep_deltas=True)
         self._checked_gradients(X, zs, activations, (grad_w, grad_b), Y)
         return BackwardTrace(
             forward=ForwardTrace(zs, activations, single),
@@ -691,10 +693,10 @@ class Network:
         TypeError, ValueError
             As :meth:`loss`, and if a gradient overflows.
         """
-        X, single = self._inputs(X)
-        Y = self._targets(Y, X.shape[0], single)
+        X, single = self.check_inputs(X)
+        Y = self.check_targets(Y, X.shape[0], single)
         zs, activations = self._checked_forward(X)
-        grad_w, grad_b, _ = self._backward(zs, activations, Y)
+        grad_w, grad_b, _ = self.backward_pass(zs, activations, Y)
         self._checked_gradients(X, zs, activations, (grad_w, grad_b), Y)
         return Gradients(grad_w, grad_b)
 
@@ -716,8 +718,8 @@ class Network:
         ``Y`` holds 0/1 labels for a single output (a threshold at the middle of the
         output's range, so -1/1 labels for tanh), or one-hot rows for several outputs.
         """
-        X_checked, single = self._inputs(X)
-        Y = self._targets(Y, X_checked.shape[0], single)
+        X_checked, single = self.check_inputs(X)
+        Y = self.check_targets(Y, X_checked.shape[0], single)
         predicted = np.atleast_1d(self.predict_classes(X))
         if Y.shape[1] > 1:
             truth = np.argmax(Y, axis=1)
@@ -728,48 +730,10 @@ class Network:
 
     # ------------------------------------------------------------------- training
 
-    def train(
-        self,
-        X: Any,
-        Y: Any,
-        learning_rate: float = 0.5,
-        iterations: int = 1000,
-        update_biases: bool = True,
-        batch_size: int | None = None,
-        seed: int = 0,
-        snapshot_every: int | None = None,
-        *,
-        momentum: float = 0.0,
-        validation: Any = None,
-        tolerance: float | None = None,
-        patience: int | None = None,
-        progress: bool | None = None,
-        callback: Any = None,
-    ) -> TrainingHistory:
-        """Train by gradient descent; see :func:`backprop_lab.nn.training.train` (chapter 4).
-
-        ``momentum``, ``validation``, ``tolerance``, ``patience``, ``progress`` and
-        ``callback`` are keyword-only; they are described there.
-        """
-        from backprop_lab.nn.training import train
-
-        return train(
-            self,
-            X,
-            Y,
-            learning_rate=learning_rate,
-            iterations=iterations,
-            update_biases=update_biases,
-            batch_size=batch_size,
-            seed=seed,
-            snapshot_every=snapshot_every,
-            momentum=momentum,
-            validation=validation,
-            tolerance=tolerance,
-            patience=patience,
-            progress=progress,
-            callback=callback,
-        )
+    def train(self, X: Any, Y: Any, *args: Any, **options: Any) -> TrainingHistory:
+        """Train by gradient descent (chapter 4): :func:`backprop_lab.nn.training.train`
+        with this network; its signature and options, described there."""
+        return _train(self, X, Y, *args, **options)
 
     # ------------------------------------------------------------- copy and save
 
@@ -958,3 +922,30 @@ class Network:
             raise ValueError(
                 f"path {str(path)!r} does not hold a network saved by Network.save: {error}"
             ) from None
+
+
+def check_network(argument: str, value: Any) -> Network:
+    """Check that ``value`` is a :class:`Network`.
+
+    Raises
+    ------
+    TypeError
+        If it is anything else (a string, a list of weights, a training history...).
+    """
+    if not isinstance(value, Network):
+        raise TypeError(
+            f"{argument} must be a backprop_lab.Network; got {type(value).__name__} "
+            f"{describe(value).rsplit(' (', 1)[0]}"
+        )
+    return value
+
+
+# One signature for training, written once in training.train: Network.train shows it too.
+Network.train.__signature__ = inspect.signature(
+    _train
+).replace(  # type: ignore[attr-defined]
+    parameters=[
+        inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+        *list(inspect.signature(_train).parameters.values())[1:],
+    ],
+)

@@ -24,17 +24,16 @@ In JupyterLab a long run shows a progress bar (see ``progress`` in :func:`train`
 from __future__ import annotations
 
 import math
-import os
 import sys
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from numbers import Real
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from backprop_lab.checks.arguments import check_integer, check_positive_number
+from backprop_lab.checks.arguments import check_integer, check_positive_number, describe
+from backprop_lab.nn.history import Snapshot, TrainingHistory
+from backprop_lab.nn.progress import NEVER, Progress, auto_progress
 
 if TYPE_CHECKING:
     from backprop_lab.nn.network import Network
@@ -50,232 +49,8 @@ _SNAPSHOT_BYTES = 256 * 2**20
 _CHECKPOINT_EVERY = 64
 # The loss history grows by doubling from this many entries (never the whole request at once)
 _FIRST_CAPACITY = 4096
-# Progress: shown in automatic mode when the run is expected to take longer than this
-# (seconds), estimated once the first updates have taken _PROGRESS_PROBE seconds;
-# then redrawn every _PROGRESS_REDRAW seconds.
-_PROGRESS_AFTER = 2.0
-_PROGRESS_PROBE = 0.1
-_PROGRESS_REDRAW = 0.25
-_NEVER = sys.maxsize
-_TINY = float(np.finfo(np.float64).tiny)
 _FLOAT_MAX = sys.float_info.max
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The parameters after ``iteration`` updates (copies)."""
-
-    iteration: int
-    weights: list[np.ndarray]
-    biases: list[np.ndarray]
-
-
-@dataclass
-class TrainingHistory:
-    """What a training run did (chapters 4 and 5).
-
-    Attributes
-    ----------
-    loss : ndarray
-        ``loss[t]`` is the loss after ``t`` updates, for ``t = 0..iterations_run``. In
-        full-batch mode every entry is the loss on all the data; with mini-batches the
-        entries before the last are the loss on the batch about to be used (a noisy
-        estimate) and the last is the loss on all the data. Every entry is finite, except
-        after a mini-batch run diverged: the kept parameters had a finite loss on their
-        batch, but their loss on all the data (the last entry) may overflow to inf.
-        Stored as one float64 per update: 8 bytes, so 80 MB for ten million updates.
-    iterations_run : int
-        Updates actually applied (fewer than asked when the run diverged, converged,
-        stopped early or was interrupted).
-    iterations_requested : int
-        The ``iterations`` asked for.
-    diverged : bool
-        Whether the loss became NaN or infinite, or exploded past ``divergence_threshold``.
-    diverged_at : int or None
-        The update that produced that loss (the network keeps the parameters from the
-        update before it); 0 when the starting loss itself is not finite (``loss`` then
-        holds that one value).
-    diverged_loss : float or None
-        The rejected loss value (NaN, inf, or a finite value above the threshold).
-    divergence_threshold : float
-        The largest loss accepted as finite training: ``1000 * max(starting loss, 1)``,
-        times ``n_samples / batch_size`` with mini-batches (see :func:`train`).
-    learning_rate, batch_size, update_biases, momentum, tolerance, patience
-        The settings of the run.
-    validation_loss : ndarray or None
-        With ``validation=(X_val, Y_val)``: ``validation_loss[t]`` is the loss on the
-        validation data after ``t`` updates, the same length as ``loss``.
-    updates_per_epoch : int
-        Updates that make one pass over the data: 1 in full-batch mode,
-        ``n_samples // batch_size`` with mini-batches (the remainder of a shuffle is
-        left out, so every epoch has the same number of updates).
-    converged : bool
-        Whether the run stopped because the loss changed by less than ``tolerance``.
-    converged_at : int or None
-        The number of updates after which it stopped that way.
-    stopped_early : bool
-        Whether early stopping (``patience``) ended the run; the network then holds the
-        parameters from ``best_iteration``, not those after ``iterations_run`` updates.
-    best_iteration : int or None
-        With validation data: the update count, among the ends of epochs
-        ``0, updates_per_epoch, 2 * updates_per_epoch, ...``, with the lowest validation
-        loss (the first one on a tie).
-    interrupted : bool
-        Whether a KeyboardInterrupt (a kernel interrupt) stopped the run; the network
-        keeps the parameters after ``iterations_run`` completed updates.
-    snapshots : list of Snapshot
-        Parameters every ``snapshot_every`` updates, if asked for (for sliders and
-        animations that must not retrain), plus the start and the end.
-    snapshot_every : int or None
-        The spacing of the snapshots kept: the one asked for, doubled each time the run
-        would have kept more than 1000 snapshots (or 256 MB of them).
-    kept_loss : float or None
-        After early stopping, the loss on all the training data of the parameters kept.
-    """
-
-    loss: np.ndarray
-    iterations_run: int
-    iterations_requested: int
-    learning_rate: float
-    batch_size: int | None
-    update_biases: bool
-    diverged: bool = False
-    diverged_at: int | None = None
-    snapshots: list[Snapshot] = field(default_factory=list, repr=False)
-    momentum: float = 0.0
-    validation_loss: np.ndarray | None = field(default=None, repr=False)
-    updates_per_epoch: int = 1
-    tolerance: float | None = None
-    converged: bool = False
-    converged_at: int | None = None
-    patience: int | None = None
-    stopped_early: bool = False
-    best_iteration: int | None = None
-    interrupted: bool = False
-    diverged_loss: float | None = None
-    divergence_threshold: float = math.inf
-    snapshot_every: int | None = None
-    kept_loss: float | None = None
-
-    @property
-    def final_loss(self) -> float:
-        """Loss of the parameters the network holds after the run: ``loss[-1]``, or after
-        early stopping the training loss of the best parameters (``kept_loss``)."""
-        if self.kept_loss is not None:
-            return float(self.kept_loss)
-        return float(self.loss[-1])
-
-    @property
-    def initial_loss(self) -> float:
-        """``loss[0]``, the loss before the first update."""
-        return float(self.loss[0])
-
-    @property
-    def best_validation_loss(self) -> float | None:
-        """``validation_loss[best_iteration]`` (None without validation data)."""
-        if self.validation_loss is None or self.best_iteration is None:
-            return None
-        return float(self.validation_loss[self.best_iteration])
-
-    @property
-    def epoch(self) -> np.ndarray:
-        """``epoch[t]``: how many passes over the data ``t`` updates make,
-        ``t / updates_per_epoch`` (equal to ``t`` in full-batch mode).
-
-        Plot ``history.loss`` or ``history.validation_loss`` against it to compare runs
-        with different batch sizes per epoch rather than per update.
-        """
-        return np.arange(len(self.loss)) / self.updates_per_epoch
-
-    @property
-    def epochs_run(self) -> float:
-        """``iterations_run / updates_per_epoch``."""
-        return self.iterations_run / self.updates_per_epoch
-
-    @property
-    def epoch_loss(self) -> np.ndarray:
-        """The training loss of each completed epoch, the one ``tolerance`` watches.
-
-        Full batch: ``epoch_loss[e - 1] = loss[e]``, the loss after epoch ``e``. Mini-batches:
-        ``epoch_loss[e - 1]`` is the mean of the batch losses of epoch ``e``,
-        ``loss[(e - 1) m : e m]`` with ``m = updates_per_epoch`` (each measured just before
-        its update, as most frameworks report it); this costs no extra pass over the data.
-        """
-        m = self.updates_per_epoch
-        if m == 1:
-            return self.loss[1:].copy()
-        completed = self.iterations_run // m
-        return np.array([self.loss[e * m : (e + 1) * m].mean() for e in range(completed)])
-
-    @property
-    def message(self) -> str:
-        """One sentence a status line can show."""
-        eta = f"learning rate {self.learning_rate:g}"
-        if self.momentum:
-            eta += f", momentum {self.momentum:g}"
-        if self.diverged:
-            if self.diverged_at == 0:
-                return "Diverged before the first update: the starting loss is not finite."
-            if np.isfinite(self.final_loss):
-                kept = f"(loss {self.final_loss:.4g})"
-            else:  # mini-batches: the last batch was finite, the whole data set overflows
-                kept = "(their loss on all the data already overflows)"
-            if self.diverged_loss is not None and math.isfinite(self.diverged_loss):
-                what = (
-                    f"the loss exploded to {self.diverged_loss:.4g}, above the divergence "
-                    f"threshold {self.divergence_threshold:.4g} (1000 times the starting loss "
-                    "or 1, whichever is larger"
-                    + (", times n_samples / batch_size" if self.batch_size else "")
-                    + ")"
-                )
-            else:
-                what = "the loss became NaN or infinite"
-            return (
-                f"Diverged at iteration {self.diverged_at}: {what}, so training stopped and "
-                f"kept the parameters from iteration {self.diverged_at - 1} {kept}."
-            )
-        if self.interrupted:
-            return (
-                f"Interrupted at iteration {self.iterations_run} of "
-                f"{self.iterations_requested}: training stopped cleanly and the network keeps "
-                f"the parameters after {self.iterations_run} completed updates "
-                f"(loss {self.final_loss:.4g})."
-            )
-        if self.stopped_early:
-            unit = "epochs" if self.updates_per_epoch > 1 else "iterations"
-            return (
-                f"Stopped early at iteration {self.iterations_run}: the validation loss had not "
-                f"improved for {self.patience} {unit} since iteration {self.best_iteration}, "
-                f"so the network keeps the parameters from iteration {self.best_iteration} "
-                f"(validation loss {self.best_validation_loss:.4g}, training loss "
-                f"{self.final_loss:.4g})."
-            )
-        if self.converged:
-            return (
-                f"Converged after {self.iterations_run} iterations at {eta} (the loss changed by "
-                f"less than {self.tolerance:g} of itself): loss {self.initial_loss:.4g} -> "
-                f"{self.final_loss:.4g}."
-            )
-        text = (
-            f"Trained {self.iterations_run} iterations at {eta}: "
-            f"loss {self.initial_loss:.4g} -> {self.final_loss:.4g}."
-        )
-        if self.tolerance is not None:
-            text = text[:-1] + f"; not converged to tolerance {self.tolerance:g}."
-        return text
-
-    def snapshot(self, iteration: int) -> Snapshot:
-        """The latest snapshot taken at or before ``iteration``."""
-        if not self.snapshots:
-            raise ValueError("this history has no snapshots: train with snapshot_every=k")
-        best = self.snapshots[0]
-        for snap in self.snapshots:
-            if snap.iteration <= iteration:
-                best = snap
-        return best
-
-    def __repr__(self) -> str:
-        return f"TrainingHistory({self.message})"
+_TINY = float(np.finfo(np.float64).tiny)
 
 
 class _Batches:
@@ -394,8 +169,8 @@ def _check_validation(net: Network, validation: Any) -> tuple[np.ndarray, np.nda
             f"with .X and .Y; got {shown} ({type(validation).__name__})"
         )
     try:
-        X_val, single = net._inputs(pair[0], argument="X_val")
-        Y_val = net._targets(pair[1], X_val.shape[0], single, argument="Y_val")
+        X_val, single = net.check_inputs(pair[0], argument="X_val")
+        Y_val = net.check_targets(pair[1], X_val.shape[0], single, argument="Y_val")
     except (TypeError, ValueError) as error:
         raise type(error)(f"validation=(X_val, Y_val): {error}") from None
     return X_val, Y_val
@@ -420,131 +195,6 @@ def _check_flag(argument: str, value: Any, allow_none: bool) -> bool | None:
         expected = "True, False or None (automatic)" if allow_none else "True or False"
         raise TypeError(f"{argument} must be {expected}; got {value!r} ({type(value).__name__})")
     return bool(value)
-
-
-# -------------------------------------------------------------------- progress
-
-
-def _shell() -> Any:
-    ipython = sys.modules.get("IPython")
-    return None if ipython is None else ipython.get_ipython()
-
-
-def _shell_kind() -> str | None:
-    """``"kernel"`` inside a Jupyter kernel, ``"terminal"`` in terminal IPython, else None."""
-    shell = _shell()
-    if shell is None:
-        return None
-    return "kernel" if type(shell).__name__ == "ZMQInteractiveShell" else "terminal"
-
-
-def _running_a_cell() -> bool:
-    """False when the kernel is answering a widget (a ``comm_msg``), not running a cell."""
-    parent = getattr(_shell(), "parent_header", None)
-    header = parent.get("header") if isinstance(parent, dict) else None
-    kind = header.get("msg_type") if isinstance(header, dict) else None
-    return kind in (None, "execute_request")
-
-
-def _truthy(text: str | None) -> bool:
-    return (text or "").strip().lower() not in ("", "0", "false", "no", "off")
-
-
-def _auto_progress(environ: Any = None) -> bool:
-    """Whether ``progress=None`` may show a bar (the run must still be long).
-
-    Only in a Jupyter kernel that a Jupyter server started for a notebook (JupyterLab,
-    Notebook, Binder: the server sets ``JPY_SESSION_NAME``), never under ``CI``, pytest or
-    ``BACKPROP_LAB_SITE=1``, so not in ``jupyter-book`` execution, nbval or the tests,
-    whose kernels are started without a server; and only while a cell runs, not in a
-    widget's callback (an explorer retraining on a slider move).
-    ``BACKPROP_LAB_PROGRESS=0`` turns it off, ``=1`` on in any kernel.
-    """
-    environ = os.environ if environ is None else environ
-    setting = environ.get("BACKPROP_LAB_PROGRESS")
-    if setting is not None and setting.strip() and not _truthy(setting):
-        return False
-    if _shell_kind() != "kernel" or not _running_a_cell():
-        return False
-    if _truthy(setting):
-        return True
-    if _truthy(environ.get("CI")) or "PYTEST_CURRENT_TEST" in environ:
-        return False
-    if _truthy(environ.get("BACKPROP_LAB_SITE")):  # chapters executed for the website
-        return False
-    return "JPY_SESSION_NAME" in environ
-
-
-def _display(widget: Any) -> None:  # a seam for the tests
-    from IPython.display import display
-
-    display(widget)
-
-
-class _Progress:
-    """A progress bar for one run: an ipywidgets bar in a kernel, else a line on stdout.
-
-    In automatic mode nothing is shown until the first updates have taken
-    ``_PROGRESS_PROBE`` seconds and the whole run is then expected to take longer than
-    ``_PROGRESS_AFTER``. :meth:`update` returns the iteration at which to call it again.
-    """
-
-    def __init__(self, total: int, forced: bool) -> None:
-        self.total = total
-        self.start = time.perf_counter()
-        self.kind = "widget" if _shell_kind() == "kernel" else "text"
-        self.bar: Any = None
-        self.label: Any = None
-        self.shown = False
-        if forced:
-            self._show()
-
-    def _show(self) -> None:
-        self.shown = True
-        if self.kind == "widget":
-            import ipywidgets
-
-            self.bar = ipywidgets.IntProgress(
-                value=0, min=0, max=max(self.total, 1), description="training"
-            )
-            self.label = ipywidgets.Label(value=f"0 / {self.total:,} iterations")
-            _display(ipywidgets.HBox([self.bar, self.label]))
-
-    def _text(self, t: int, loss: float, elapsed: float) -> str:
-        text = f"{t:,} / {self.total:,} iterations, loss {loss:.4g}, {elapsed:.0f} s"
-        if t:
-            text += f", about {elapsed * (self.total - t) / t:.0f} s left"
-        return text
-
-    def update(self, t: int, loss: float) -> int:
-        elapsed = time.perf_counter() - self.start
-        if not self.shown:
-            if elapsed < _PROGRESS_PROBE:
-                return 2 * t  # probe again after twice as many updates
-            if elapsed * self.total / t <= _PROGRESS_AFTER:
-                return _NEVER  # a short run: no bar
-            self._show()
-        text = self._text(t, loss, elapsed)
-        if self.kind == "widget":
-            self.bar.value = t
-            self.label.value = text
-        else:
-            sys.stdout.write(f"\rtraining: {text}   ")
-            sys.stdout.flush()
-        return t + max(1, int(t / elapsed * _PROGRESS_REDRAW)) if elapsed > 0 else t + 1
-
-    def close(self, history: TrainingHistory) -> None:
-        if not self.shown:
-            return
-        if self.kind == "widget":
-            self.bar.value = history.iterations_run
-            self.bar.bar_style = (
-                "danger" if history.diverged else "warning" if history.interrupted else "success"
-            )
-            self.label.value = history.message
-        else:
-            sys.stdout.write(f"\rtraining: {history.message}\n")
-            sys.stdout.flush()
 
 
 # ---------------------------------------------------------------------- train
@@ -619,7 +269,7 @@ def train(
         (``history.stopped_early``, ``history.best_iteration``). A run that reaches its
         ``iterations`` without stopping keeps its final parameters.
     progress : bool or None
-        True: always show a progress bar (an ipywidgets bar in a notebook, a line on
+        True: always show a progress bar (a widget in a notebook, a line on
         stdout elsewhere); False: never. None (automatic): a bar only in a notebook served
         by JupyterLab or Jupyter Notebook, and only when the run is expected to take more
         than 2 s (estimated once the first updates have taken 0.1 s); never under the
@@ -657,8 +307,10 @@ def train(
     validation loss), growing as it runs: 80 MB per ten million updates. Snapshots are
     capped as described under ``snapshot_every``.
     """
-    X, single = net._inputs(X)
-    Y = net._targets(Y, X.shape[0], single)
+    if not callable(getattr(net, "check_inputs", None)):
+        raise TypeError(f"net must be a backprop_lab.Network; got {describe(net)}")
+    X, single = net.check_inputs(X)
+    Y = net.check_targets(Y, X.shape[0], single)
     eta = _check_learning_rate(learning_rate, net.dtype)
     iterations = check_integer("iterations", iterations, minimum=0)
     seed = check_integer("seed", seed, minimum=0)
@@ -685,8 +337,8 @@ def train(
     dtype = net.dtype
     step = dtype(eta)
     m = 1 if batch_size is None else n // batch_size
-    forward, backward = net._forward_unguarded, net._backward_unguarded
-    forward_loss = net._forward_loss_unguarded
+    forward, backward = net.forward_pass_unguarded, net.backward_pass_unguarded
+    forward_loss = net.forward_loss_unguarded
     batches = _Batches(n, batch_size, seed) if batch_size is not None else None
     X_val, Y_val = val if val is not None else (None, None)
     watching = val is not None or callback is not None or tolerance is not None
@@ -695,8 +347,8 @@ def train(
     snapshot_bytes = sum(p.nbytes for p in net.weights + net.biases)
     max_snapshots = max(4, min(_MAX_SNAPSHOTS, _SNAPSHOT_BYTES // max(snapshot_bytes, 1)))
     bar = None
-    if forced or (forced is None and _auto_progress()):
-        bar = _Progress(iterations, forced=bool(forced))
+    if forced or (forced is None and auto_progress()):
+        bar = Progress(iterations, forced=bool(forced))
 
     # Updates are applied in place, to the run's own copies of the parameters (the arrays
     # the network had before training are never written to: a reader may hold them).
@@ -777,8 +429,8 @@ def train(
     val_losses = np.empty(capacity, dtype=np.float64) if val is not None else None
     snap_every = snapshot_every
     next_checkpoint = every
-    next_snapshot = snap_every if snap_every else _NEVER
-    next_probe = 1 if bar is not None else _NEVER
+    next_snapshot = snap_every if snap_every else NEVER
+    next_probe = 1 if bar is not None else NEVER
     next_event = min(next_checkpoint, next_snapshot, capacity, next_probe)
     best_t, best_val, best_params = 0, math.inf, (original_w, original_b)
     limit = _FLOAT_MAX

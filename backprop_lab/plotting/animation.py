@@ -22,12 +22,12 @@ from backprop_lab.checks.arguments import (
     check_bool,
     check_callable,
     check_finite_array,
-    check_history,
     check_integer,
     check_memory,
-    check_network,
     check_number,
 )
+from backprop_lab.nn.history import check_history
+from backprop_lab.nn.network import check_network
 from backprop_lab.plotting.curves import loss_ceiling, plot_loss_curve
 from backprop_lab.plotting.surfaces import (
     MAX_RESOLUTION,
@@ -39,8 +39,8 @@ from backprop_lab.plotting.surfaces import (
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from backprop_lab.nn.history import TrainingHistory
     from backprop_lab.nn.network import Network
-    from backprop_lab.nn.training import TrainingHistory
 
 __all__ = [
     "TrainingAnimation",
@@ -200,7 +200,7 @@ class TrainingView:
         self.model.biases = [b.copy() for b in snap.biases]
         if self.regression:
             grid = self._fit_line.get_xdata()
-            out = np.asarray(self.model._outputs_unchecked(grid[:, None]), dtype=np.float64)
+            out = np.asarray(self.model.outputs_unchecked(grid[:, None]), dtype=np.float64)
             out = out[:, 0]
             low, high = self._fit_limits
             self._fit_line.set_ydata(np.clip(np.nan_to_num(out, nan=0.0), low, high))

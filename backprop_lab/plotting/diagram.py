@@ -31,10 +31,10 @@ from backprop_lab.checks.arguments import (
     check_bool,
     check_finite_array,
     check_integer,
-    check_network,
     check_number,
     check_optional_text,
 )
+from backprop_lab.nn.network import check_network
 from backprop_lab.nn.parameters import parse_parameter
 
 if TYPE_CHECKING:

@@ -70,7 +70,7 @@ def clear_artists(ax: Axes) -> Axes:
     legend go, the axis objects (ticks, spines, labels) stay and autoscaling starts afresh.
 
     The explorers redraw this way (a fifth faster on the descent explorer, the same
-    pixels: ``tests/test_static_view.py`` compares the frames with fresh figures).
+    pixels: ``tests/unit/explorers/test_static_view.py`` compares the frames with fresh figures).
     """
     for artist in [*ax.lines, *ax.texts, *ax.collections, *ax.patches, *ax.images]:
         artist.remove()

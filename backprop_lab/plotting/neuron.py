@@ -17,13 +17,12 @@ from backprop_lab.checks.arguments import (
     check_finite_array,
     check_integer,
     check_interval,
-    check_network,
     check_number,
     check_vector,
     describe,
 )
 from backprop_lab.nn.activations import get_activation
-from backprop_lab.nn.network import Network
+from backprop_lab.nn.network import Network, check_network
 from backprop_lab.plotting.drawing import (
     BLUE,
     GREY,

@@ -21,20 +21,20 @@ from backprop_lab.checks.arguments import (
     check_bool,
     check_callable,
     check_finite_array,
-    check_history,
     check_integer,
-    check_network,
     check_number,
     check_positive_number,
 )
+from backprop_lab.nn.history import check_history
+from backprop_lab.nn.network import check_network
 from backprop_lab.nn.parameters import parse_parameter
 from backprop_lab.plotting.figures import CLASS_COLORS, MULTICLASS_COLORS, new_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
+    from backprop_lab.nn.history import TrainingHistory
     from backprop_lab.nn.network import Network
-    from backprop_lab.nn.training import TrainingHistory
 
 _PROBABILITY_LEVELS = np.linspace(0.0, 1.0, 11)
 MAX_RESOLUTION = 1000
@@ -74,7 +74,7 @@ def class_probability(net: Network, X: np.ndarray) -> np.ndarray:
         If ``X`` does not fit the network (see :meth:`Network.forward`).
     """
     check_network("net", net)
-    out = net._outputs_unchecked(X)
+    out = net.outputs_unchecked(X)
     if out.ndim == 1:
         out = out[None, :]
     p = out[:, 1] if out.shape[1] > 1 else out[:, 0]
@@ -92,7 +92,7 @@ def class_probabilities(net: Network, X: np.ndarray) -> np.ndarray:
     normalised. Non-finite outputs become equal shares, so a plot never shows NaN.
     """
     check_network("net", net)
-    out = np.asarray(net._outputs_unchecked(X), dtype=np.float64)
+    out = np.asarray(net.outputs_unchecked(X), dtype=np.float64)
     out = np.atleast_2d(out)
     out = np.nan_to_num(out, nan=0.0, posinf=1.0, neginf=0.0)
     out = np.clip(out, 0.0, None)
@@ -288,7 +288,7 @@ def plot_regression_fit(
     low, high = float(X.min()), float(X.max())
     pad = padding * (high - low or 1.0)
     grid = np.linspace(low - pad, high + pad, n_points)
-    out = np.asarray(net._outputs_unchecked(grid[:, None]), dtype=np.float64)[:, 0]
+    out = np.asarray(net.outputs_unchecked(grid[:, None]), dtype=np.float64)[:, 0]
     span = float(np.ptp(Y)) or 1.0
     y_low, y_high = float(Y.min()) - 0.5 * span, float(Y.max()) + 0.5 * span
     out = np.clip(np.nan_to_num(out, nan=0.0, posinf=y_high, neginf=y_low), y_low, y_high)
@@ -400,8 +400,8 @@ def loss_surface(
     resolution = check_integer("resolution", resolution, minimum=3, maximum=MAX_SURFACE_RESOLUTION)
     if history is not None:
         check_history("history", history)
-    Xc, single = net._inputs(X)
-    Yc = net._targets(Y, Xc.shape[0], single)
+    Xc, single = net.check_inputs(X)
+    Yc = net.check_targets(Y, Xc.shape[0], single)
     refs = [parse_parameter(name, net.layer_sizes) for name in names]
     center = np.array([net.parameter(name) for name in names])
     path = iterations = None
@@ -429,7 +429,7 @@ def loss_surface(
             arrays[1][refs[1].index] = b
             for col, a in enumerate(u):
                 arrays[0][refs[0].index] = a
-                zs, activations = probe._forward(Xc)
+                zs, activations = probe.forward_pass(Xc)
                 loss[row, col] = loss_fn.value(zs[-1], activations[-1], Yc)
     finite = np.isfinite(loss)
     if not finite.all():

@@ -15,10 +15,9 @@ from backprop_lab.calc.universal import bump_contributions
 from backprop_lab.checks.arguments import (
     check_bool,
     check_callable,
-    check_network,
     check_vector,
 )
-from backprop_lab.nn.network import Network
+from backprop_lab.nn.network import Network, check_network
 from backprop_lab.plotting.drawing import (
     BLUE,
     GREEN,

@@ -34,8 +34,8 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
-from backprop_lab.textbook.site import building_site, encode_data
 from backprop_lab.checks.arguments import check_positive_number
+from backprop_lab.textbook.site import building_site, encode_data
 
 __all__ = ["CodeExercise", "Exercise", "Feedback", "parse_numbers"]
 

@@ -25,7 +25,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 from test_site import toc_docnames
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 
 # repo2docker's Python when runtime.txt does not name one (its documentation).
 REPO2DOCKER_DEFAULT_PYTHON = "3.10"

@@ -462,7 +462,11 @@ require(process.argv[2]).init({
 
 def test_display_renders_in_mathjax_3(tmp_path):
     """Every formula goes through the book's own vendored MathJax 3 (when installed)."""
-    mathjax = Path(__file__).resolve().parents[1] / "node_modules" / "mathjax"
+    mathjax = (
+        next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
+        / "node_modules"
+        / "mathjax"
+    )
     node = shutil.which("node")
     if node is None or not (mathjax / "package.json").exists():
         pytest.skip("needs node and node_modules/mathjax (npm install)")

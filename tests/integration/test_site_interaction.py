@@ -23,8 +23,8 @@ import test_site
 from browser import REPO, PageWatch
 from test_site import toc_docnames
 
-from backprop_lab.textbook.exercises import Exercise
 from backprop_lab.explorers.base import nearest_index
+from backprop_lab.textbook.exercises import Exercise
 
 site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
 

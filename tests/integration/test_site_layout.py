@@ -16,8 +16,8 @@ At a 390 px wide (phone) window an equation may be wider than the column; it mus
 scroll sideways inside its own box (the CSS gives that box a visible scrollbar) instead of
 sticking out of the page.
 
-The site comes from the ``site`` and ``site_url`` fixtures of tests/test_site.py (built by
-``make site``); a page in PAGES that a partial build did not produce is skipped.
+The site comes from the ``site`` and ``site_url`` fixtures of tests/integration/test_site.py
+(built by ``make site``); a page in PAGES that a partial build did not produce is skipped.
 """
 
 from __future__ import annotations

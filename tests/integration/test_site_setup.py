@@ -23,7 +23,7 @@ import browser
 import pytest
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 sys.path.insert(0, str(REPO / "tools"))
 
 import sphinx_site  # noqa: E402
@@ -287,7 +287,7 @@ def test_site_tests_on_a_fresh_clone(tmp_path, ci):
     env = dict(os.environ, CI=ci, UNBUILT_SITE=str(tmp_path / "_build" / "html"))
     env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env.get("PYTHONPATH", "")])
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/test_site.py", "-p", "fresh_clone",
+        [sys.executable, "-m", "pytest", "tests/integration/test_site.py", "-p", "fresh_clone",
          "-m", "not browser", "-q", "--no-header"],
         cwd=REPO, capture_output=True, text=True, timeout=300, env=env,
     )  # fmt: skip

@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from test_site import toc_docnames
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 BOOK = REPO / "book"
 
 

@@ -2,7 +2,7 @@
 
 On the static site no kernel runs, so each explorer renders the states of its main
 controls when the chapter is executed for the site, and the browser switches between them
-through ``jslink``-ed sliders and stacks (tests/test_site.py moves them in Chromium).
+through ``jslink``-ed sliders and stacks (tests/integration/test_site.py moves them in Chromium).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ def small_descent_explorer() -> bl.GradientDescentExplorer:
     return explorer
 
 
-# The site builds the chapters' full grids (checked in the browser by tests/test_site.py);
+# The site builds the chapters' full grids (checked in the browser by
+# tests/integration/test_site.py);
 # here each explorer's own axes, trimmed to a few values so that every frame can be redrawn.
 EXPLORERS = {
     "neuron": small_neuron_explorer,

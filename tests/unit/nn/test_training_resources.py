@@ -14,7 +14,8 @@ from training_helpers import parameters as _params
 import backprop_lab as bl
 from backprop_lab.calc import datasets
 from backprop_lab.calc.descent import MAX_STEPS, QUADRATIC, gradient_descent_1d
-from backprop_lab.nn import training
+from backprop_lab.nn import progress, training
+from backprop_lab.textbook import progress as notebook_progress
 
 
 def _stop_at(k):
@@ -169,19 +170,19 @@ SERVER = {"JPY_SESSION_NAME": "/home/reader/book/05.ipynb"}
 def test_automatic_progress_only_in_a_notebook_served_by_jupyter(shell, environ, shown,
                                                                  monkeypatch):  # fmt: skip
     _fake_ipython(monkeypatch, shell)
-    assert training._auto_progress(environ) is shown
+    assert progress.auto_progress(environ) is shown
 
 
 def test_no_automatic_progress_in_a_widget_callback(monkeypatch):
     _fake_ipython(monkeypatch, "ZMQInteractiveShell", request="comm_msg")
-    assert training._auto_progress(SERVER) is False
+    assert progress.auto_progress(SERVER) is False
 
 
 def test_no_progress_bar_and_no_output_in_the_tests(monkeypatch, capfd):
     def refuse(*args, **kwargs):
         raise AssertionError("no progress bar may be made here")
 
-    monkeypatch.setattr(training, "_Progress", refuse)
+    monkeypatch.setattr(training, "Progress", refuse)
     X, Y = datasets.xor()
     bl.Network([2, 3, 1], seed=0).train(X, Y, iterations=2000)
     assert capfd.readouterr() == ("", "")
@@ -190,13 +191,13 @@ def test_no_progress_bar_and_no_output_in_the_tests(monkeypatch, capfd):
 def _kernel_with_display(monkeypatch):
     _fake_ipython(monkeypatch, "ZMQInteractiveShell")
     shown = []
-    monkeypatch.setattr(training, "_display", shown.append)
+    monkeypatch.setattr(notebook_progress, "_display", shown.append)
     return shown
 
 
 def test_forced_progress_in_a_kernel_is_a_widget_that_ends_with_the_message(monkeypatch, capfd):
     shown = _kernel_with_display(monkeypatch)
-    monkeypatch.setattr(training, "_PROGRESS_REDRAW", 0.0)  # redraw at every probe
+    monkeypatch.setattr(progress, "_PROGRESS_REDRAW", 0.0)  # redraw at every probe
     X, Y = datasets.xor()
     history = bl.Network([2, 3, 1], seed=0).train(X, Y, iterations=300, progress=True)
     (box,) = shown
@@ -212,9 +213,9 @@ def test_forced_progress_in_a_kernel_is_a_widget_that_ends_with_the_message(monk
 )
 def test_automatic_progress_appears_only_for_a_long_run(expected_seconds, shown, monkeypatch):
     displayed = _kernel_with_display(monkeypatch)
-    monkeypatch.setattr(training, "_auto_progress", lambda: True)
-    monkeypatch.setattr(training, "_PROGRESS_PROBE", 0.0)
-    monkeypatch.setattr(training, "_PROGRESS_AFTER", expected_seconds)
+    monkeypatch.setattr(training, "auto_progress", lambda: True)
+    monkeypatch.setattr(progress, "_PROGRESS_PROBE", 0.0)
+    monkeypatch.setattr(progress, "_PROGRESS_AFTER", expected_seconds)
     X, Y = datasets.xor()
     a = bl.Network([2, 3, 1], seed=0)
     a.train(X, Y, iterations=200)
@@ -239,7 +240,7 @@ def test_progress_shows_an_interrupt_and_a_divergence(monkeypatch):
 
 def test_forced_progress_outside_a_notebook_writes_to_stdout_only(monkeypatch, capfd):
     _fake_ipython(monkeypatch, None)
-    monkeypatch.setattr(training, "_PROGRESS_REDRAW", 0.0)
+    monkeypatch.setattr(progress, "_PROGRESS_REDRAW", 0.0)
     X, Y = datasets.xor()
     history = bl.Network([2, 3, 1], seed=0).train(X, Y, iterations=500, progress=True)
     out, err = capfd.readouterr()

@@ -231,7 +231,7 @@ def test_divergence_is_reported_and_the_last_finite_parameters_kept(checkpoint_e
     # the run goes back to a checkpoint and replays: every spacing must give the same
     monkeypatch.setattr(bl.nn.training, "_CHECKPOINT_EVERY", checkpoint_every)
     # this loss explodes at the first update; switch that rule off to reach the overflow
-    # (tests/test_training_stopping.py tests the explosion rule)
+    # (tests/unit/nn/test_training_stopping.py tests the explosion rule)
     monkeypatch.setattr(bl.nn.training, "_DIVERGENCE_FACTOR", math.inf)
     net, X, Y = _diverging_problem()
     with warnings.catch_warnings():

@@ -30,7 +30,7 @@ import yaml
 
 import backprop_lab as bl
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = next(p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file())
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 PYPROJECT = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
 
