@@ -2,8 +2,9 @@
 
 The chapters are committed without outputs: the site build and the tests execute them, so
 stored outputs would only be stale copies (and large images in the history).
-tests/integration/test_notebooks.py fails when a notebook in book/ still has any. The one exception is
-a cell marked ``# NBVAL_CHECK_OUTPUT``: nbval compares its stored output, so it is kept.
+tests/integration/test_notebooks.py fails when a notebook in book/ still has any. The one
+exception is a cell marked ``# NBVAL_CHECK_OUTPUT``: nbval compares its stored output, so it
+is kept.
 
 Usage: python tools/strip_notebooks.py [PATH ...]   (notebooks or folders; default book/)
 """
