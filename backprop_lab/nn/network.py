@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy as _copy
 import inspect
 import itertools
-import json
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,13 +26,20 @@ from backprop_lab.checks.arguments import (
     check_layer_sizes,
     check_memory,
     check_number,
-    check_path,
     describe,
 )
 from backprop_lab.nn.activations import get_activation
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.losses import get_loss, softmax_cross_entropy
 from backprop_lab.nn.parameters import parameter_names, parse_parameter
+from backprop_lab.nn.serialization import (
+    load_network,
+    network_from_dict,
+    network_from_json,
+    network_to_dict,
+    network_to_json,
+    save_network,
+)
 from backprop_lab.nn.traces import BackwardTrace, ForwardTrace, Gradients
 from backprop_lab.nn.training import train as _train
 
@@ -769,159 +775,43 @@ class Network:
         self.weights, self.biases = other.weights, other.biases
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything needed to rebuild this network, as plain Python (JSON-ready)."""
-        return {
-            "format": _FORMAT,
-            "layer_sizes": self.layer_sizes,
-            "activation": self.activation,
-            "output_activation": self.output_activation,
-            "loss": self.loss_name,
-            "dtype": np.dtype(self.dtype).name,
-            "weights": [w.tolist() for w in self.weights],
-            "biases": [b.tolist() for b in self.biases],
-        }
+        """Everything needed to rebuild this network, as plain Python (JSON-ready).
+
+        See :func:`backprop_lab.nn.serialization.network_to_dict`."""
+        return network_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Network:
         """Rebuild a network from :meth:`to_dict`'s output.
 
-        Raises
-        ------
-        ValueError
-            If ``data`` is not a dict made by :meth:`to_dict`: another format, a key
-            missing, ``layer_sizes`` that contradict the weights, or any value
-            :meth:`from_weights` refuses.
-        TypeError
-            If a field has the wrong type (e.g. ``"activation": 3``).
-        """
-        found = data.get("format") if isinstance(data, dict) else None
-        if found != _FORMAT:
-            raise ValueError(
-                f"data must be a dict made by Network.to_dict (format {_FORMAT!r}); "
-                f"got {type(data).__name__} with format {found!r}"
-            )
-        missing = [key for key in _KEYS if key not in data]
-        if missing:
-            raise ValueError(
-                f"data must hold the keys {', '.join(map(repr, _KEYS))} (as Network.to_dict "
-                f"writes them); {', '.join(map(repr, missing))} missing"
-            )
-        net = cls.from_weights(
-            data["weights"],
-            data["biases"],
-            activation=data["activation"],
-            output_activation=data["output_activation"],
-            loss=data["loss"],
-            dtype=data["dtype"],
-        )
-        sizes = check_layer_sizes("data['layer_sizes']", data["layer_sizes"])
-        if sizes != net.layer_sizes:
-            raise ValueError(
-                f"data['layer_sizes'] must match the weights, which describe layer sizes "
-                f"{net.layer_sizes}; got {sizes} (the data were edited or damaged)"
-            )
-        return net
+        See :func:`backprop_lab.nn.serialization.network_from_dict`."""
+        return network_from_dict(cls, data)
 
     def to_json(self) -> str:
-        """The network as a JSON string; floats round-trip exactly."""
-        return json.dumps(self.to_dict())
+        """The network as a JSON string; floats round-trip exactly.
+
+        See :func:`backprop_lab.nn.serialization.network_to_json`."""
+        return network_to_json(self)
 
     @classmethod
     def from_json(cls, text: str) -> Network:
         """Rebuild a network from :meth:`to_json`'s output.
 
-        Raises
-        ------
-        TypeError
-            If ``text`` is not a string.
-        ValueError
-            If it is not JSON, or not a network (see :meth:`from_dict`).
-        """
-        if not isinstance(text, str | bytes | bytearray):
-            raise TypeError(
-                f"text must be a string of JSON made by Network.to_json; got {describe(text)}"
-            )
-        try:
-            data = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8 text"
-            raise ValueError(
-                f"text must be JSON made by Network.to_json; got text that is not JSON "
-                f"({reason}, at character {getattr(error, 'pos', getattr(error, 'start', 0))})"
-            ) from None
-        except RecursionError:
-            raise ValueError(
-                "text must be JSON made by Network.to_json; got JSON nested too deeply"
-            ) from None
-        return cls.from_dict(data)
+        See :func:`backprop_lab.nn.serialization.network_from_json`."""
+        return network_from_json(cls, text)
 
     def save(self, path: str | Path) -> Path:
-        """Write the network to a JSON file, so a reader can keep a trained network.
+        """Write the network to a JSON file; returns the path written.
 
-        Raises
-        ------
-        TypeError
-            If ``path`` is not a string or :class:`~pathlib.Path`.
-        ValueError
-            If it is empty, a folder, in a folder that does not exist, or cannot be
-            written.
-        """
-        path = check_path("path", path)
-        if path.is_dir():
-            raise ValueError(f"path must name a file to write; got the folder {str(path)!r}")
-        if not path.parent.is_dir():
-            raise ValueError(
-                f"path must be in a folder that exists; got {str(path)!r}, whose folder "
-                f"{str(path.parent)!r} does not exist"
-            )
-        try:
-            path.write_text(self.to_json(), encoding="utf-8")
-        except OSError as error:
-            raise ValueError(
-                f"path {str(path)!r} cannot be written: {error.strerror or error}"
-            ) from None
-        return path
+        See :func:`backprop_lab.nn.serialization.save_network`."""
+        return save_network(self, path)
 
     @classmethod
     def load(cls, path: str | Path) -> Network:
         """Read a network written by :meth:`save`.
 
-        Raises
-        ------
-        TypeError
-            If ``path`` is not a string or :class:`~pathlib.Path`.
-        ValueError
-            If the file does not exist, is a folder, cannot be read, is not text, or does
-            not hold a network saved by :meth:`save`.
-        """
-        path = check_path("path", path)
-        if path.is_dir():
-            raise ValueError(
-                f"path must name a file saved by Network.save; got the folder {str(path)!r}"
-            )
-        if not path.exists():
-            raise ValueError(
-                f"path must name a file saved by Network.save; {str(path)!r} does not exist"
-            )
-        try:
-            text = path.read_bytes()
-        except OSError as error:
-            raise ValueError(
-                f"path {str(path)!r} cannot be read: {error.strerror or error}"
-            ) from None
-        check_memory(f"the file {str(path)!r}", 8 * len(text), "it is not a saved network")
-        try:
-            text = text.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ValueError(
-                f"path {str(path)!r} is not a text file; Network.save writes JSON text"
-            ) from None
-        try:
-            return cls.from_json(text)
-        except ValueError as error:
-            raise ValueError(
-                f"path {str(path)!r} does not hold a network saved by Network.save: {error}"
-            ) from None
+        See :func:`backprop_lab.nn.serialization.load_network`."""
+        return load_network(cls, path)
 
 
 def check_network(argument: str, value: Any) -> Network:
