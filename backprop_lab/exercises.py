@@ -551,7 +551,8 @@ class Exercise(_Shown):
         return f"Exercise({self.question!r})"
 
 
-_PLACEHOLDER = re.compile(r"^\s*\.\.\.\s*#\s*your code", re.MULTILINE)
+# the placeholder line of a chapter's stub, alone or after a one-line def (ruff formats so)
+_PLACEHOLDER = re.compile(r"(?:^|:)\s*\.\.\.\s*#\s*your code", re.MULTILINE)
 
 
 def _unwritten(submission: Any) -> bool:
