@@ -2,7 +2,7 @@
 //
 // 1. Exercises (backprop_lab/exercises.py writes them when the chapter is executed for the
 //    site): the reader types an answer, the page marks it with the rules of
-//    Exercise.check (the same number grammar and tolerance), with no kernel.
+//    Exercise.check (the same number grammar, digits rule and messages), with no kernel.
 // 2. Explorers' precomputed views (backprop_lab/explorer.py): the previous/next buttons of
 //    a stepper move its step slider, as they do in JupyterLab. The slider itself switches
 //    frames through ipywidgets' own jslink; only buttons need this script.
@@ -41,12 +41,41 @@
     });
   }
 
-  function close(given, expected, data) {
-    var scale = Math.max(Math.abs(expected), Math.abs(given));
-    if (scale < data.absolute_tolerance) {
-      return true;
+  // How precisely a typed decimal is given: [significant digits, exponent of its last
+  // digit] ("0.0530" -> [3, -4]); null for a fraction (exact). Exercises.typed_precision.
+  function typedPrecision(piece) {
+    piece = piece.trim();
+    if (!DECIMAL.test(piece)) {
+      return null;
     }
-    return Math.abs(given - expected) <= Math.max(data.tolerance * scale, data.absolute_tolerance);
+    var parts = piece.replace(/^[+-]/, "").toLowerCase().split("e");
+    var exponent = parts.length > 1 ? parseInt(parts[1], 10) : 0;
+    var mantissa = parts[0].split(".");
+    var fraction = mantissa.length > 1 ? mantissa[1] : "";
+    var significant = (mantissa[0] + fraction).replace(/^0+/, "");
+    return [significant.length, exponent - fraction.length];
+  }
+
+  // Half a unit of the answer's digits-th significant digit (Exercise.allowed_error).
+  function allowedError(expected, data) {
+    if (expected === 0) {
+      return data.absolute_tolerance;
+    }
+    var exponent = parseInt(Math.abs(expected).toExponential(16).split("e")[1], 10);
+    return 0.5 * Math.pow(10, exponent - data.digits + 1) * (1 + 1e-9);
+  }
+
+  function close(given, expected, data) {
+    return Math.abs(given - expected) <= allowedError(expected, data);
+  }
+
+  // A typed decimal with fewer digits than asked that is the answer rounded to them.
+  function roundedFrom(piece, given, expected, data) {
+    var precision = piece === null ? null : typedPrecision(piece);
+    if (precision === null || precision[0] === 0 || precision[0] >= data.digits) {
+      return false;
+    }
+    return Math.abs(given - expected) <= 0.5 * Math.pow(10, precision[1]) * (1 + 1e-9);
   }
 
   function mark(text, data) {
@@ -75,6 +104,9 @@
           ", got " + numbers.length + ".",
       };
     }
+    var pieces = text.trim().split(SEPARATORS).filter(function (p) {
+      return p.length > 0;
+    });
     var wrong = [];
     numbers.forEach(function (value, k) {
       if (!close(value, expected[k], data)) {
@@ -83,6 +115,16 @@
     });
     if (wrong.length === 0) {
       return { correct: true, message: "Right." };
+    }
+    var rounded = wrong.every(function (place) {
+      return roundedFrom(pieces[place - 1], numbers[place - 1], expected[place - 1], data);
+    });
+    if (rounded) {
+      var more = "give more digits (" + data.digits + " significant digits).";
+      if (expected.length === 1) {
+        return { correct: false, message: "Close: " + more };
+      }
+      return { correct: false, message: "Close: for number(s) " + wrong.join(", ") + ", " + more };
     }
     if (expected.length === 1) {
       return { correct: false, message: "Not yet: " + numbers[0] + " is not it. Try the hint." };
@@ -141,5 +183,5 @@
   } else {
     start();
   }
-  window.backpropLab = { parseNumbers: parseNumbers, mark: mark };
+  window.backpropLab = { parseNumbers: parseNumbers, mark: mark, typedPrecision: typedPrecision };
 })();
