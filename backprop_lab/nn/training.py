@@ -38,7 +38,7 @@ from backprop_lab.nn.progress import NEVER, Progress, auto_progress
 if TYPE_CHECKING:
     from backprop_lab.nn.network import Network
 
-__all__ = ["Snapshot", "TrainingHistory", "train"]
+__all__ = ["train"]
 
 # A finite loss above this many times max(starting loss, 1) counts as divergence.
 _DIVERGENCE_FACTOR = 1e3

@@ -263,7 +263,7 @@ def plot_learning_rates(
     Parameters
     ----------
     histories : mapping or sequence
-        ``{label: history}`` or a list of :class:`~backprop_lab.nn.training.TrainingHistory`
+        ``{label: history}`` or a list of :class:`~backprop_lab.nn.history.TrainingHistory`
         (labelled by their learning rates). A history may also be a
         :class:`~backprop_lab.calc.descent.DescentPath` (its :math:`f(x_t)`) or an array.
     log : bool, optional
