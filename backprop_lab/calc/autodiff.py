@@ -50,32 +50,17 @@ from typing import Any
 
 import numpy as np
 
+from backprop_lab.checks.arguments import check_number, describe
+
 __all__ = ["Value", "WorkedExampleGraph", "worked_example_graph"]
 
 
 # ----------------------------------------------------------------------- checks
 
 
-def _describe(value: Any) -> str:
-    text = repr(value)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{text} ({type(value).__name__})"
-
-
-def _check_number(argument: str, value: Any) -> float:
-    """A finite real number (int, float, numpy scalar; not a bool) as a float."""
-    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
-        raise TypeError(f"{argument} must be a real number; got {_describe(value)}")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{argument} must be a finite number; got {number}")
-    return number
-
-
 def _check_label(label: Any) -> str | None:
     if label is not None and not isinstance(label, str):
-        raise TypeError(f"label must be a string or None; got {_describe(label)}")
+        raise TypeError(f"label must be a string or None; got {describe(label)}")
     return label
 
 
@@ -85,9 +70,9 @@ def _operand(other: Any, op: str) -> Value:
         return other
     if isinstance(other, bool | np.bool_) or not isinstance(other, Real):
         raise TypeError(
-            f"the operands of {op} must be Values or real numbers; got {_describe(other)}"
+            f"the operands of {op} must be Values or real numbers; got {describe(other)}"
         )
-    return Value(_check_number(f"the operand of {op}", other))
+    return Value(check_number(f"the operand of {op}", other))
 
 
 def _overflow(op: str, *inputs: float) -> OverflowError:
@@ -172,7 +157,7 @@ class Value:
                 "data must be a real number; got a Value (for a new leaf with its number, "
                 "write Value(v.data))"
             )
-        self._data = _check_number("data", data)
+        self._data = check_number("data", data)
         self.grad = 0.0
         self.label = _check_label(label)
         self.op: str | None = None
@@ -185,7 +170,7 @@ class Value:
 
     @data.setter
     def data(self, value: float) -> None:
-        self._data = _check_number("data", value)
+        self._data = check_number("data", value)
 
     @property
     def is_leaf(self) -> bool:
@@ -236,7 +221,7 @@ class Value:
                 "the exponent of ** must be a number, not a Value (Value ** Value is not "
                 "supported; for b ** v write (v * math.log(b)).exp())"
             )
-        n = _check_number("the exponent of **", exponent)
+        n = check_number("the exponent of **", exponent)
         x = self._data
         op = f"**{n:g}"
         if x < 0 and not n.is_integer():
@@ -319,7 +304,7 @@ class Value:
 
     def __rpow__(self, base: Any) -> Value:
         raise TypeError(
-            f"the exponent of ** must be a number, not a Value; got {_describe(base)} ** Value "
+            f"the exponent of ** must be a number, not a Value; got {describe(base)} ** Value "
             "(for b ** v write (v * math.log(b)).exp())"
         )
 
@@ -436,9 +421,7 @@ def worked_example_graph(*, hidden_as_inputs: bool = False) -> WorkedExampleGrap
     from backprop_lab.calc.datasets import worked_example
 
     if not isinstance(hidden_as_inputs, bool | np.bool_):
-        raise TypeError(
-            f"hidden_as_inputs must be True or False; got {_describe(hidden_as_inputs)}"
-        )
+        raise TypeError(f"hidden_as_inputs must be True or False; got {describe(hidden_as_inputs)}")
     example = worked_example()
     values: dict[str, Value] = {}
 

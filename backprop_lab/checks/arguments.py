@@ -67,9 +67,6 @@ def describe(value: Any) -> str:
     return f"{text} ({type(value).__name__})"
 
 
-_describe = describe  # the older private name
-
-
 def format_bytes(n_bytes: float) -> str:
     """``7.2 GB``-style text (powers of 1000, as memory is usually quoted)."""
     for unit, size in (("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):

@@ -3,6 +3,7 @@ colours of chapter 6's curves, the checks of their rates, the limits of their lo
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import ipywidgets as widgets
@@ -42,4 +43,33 @@ def plain_slider(name: str, value: float, low: float, high: float, step: float =
     value = check_slider_value(name, float(value), low, high)
     return widgets.FloatSlider(
         value=value, min=low, max=high, step=step, description=name, readout_format=".2f"
+    )
+
+
+def log_slider(
+    description: str,
+    value: float,
+    low: float,
+    high: float,
+    *,
+    step: float = 0.05,
+    base: float = 10,
+    readout_format: str = ".2g",
+    continuous_update: bool = True,
+) -> widgets.FloatLogSlider:
+    """The explorers' slider for a rate or a scale: ``value`` between ``low`` and ``high``
+    on a log scale (``step`` in powers of ``base``).
+
+    The readout shows 2 significant digits by default: points of a log grid are not round
+    (0.302 for 0.3).
+    """
+    return widgets.FloatLogSlider(
+        value=value,
+        base=base,
+        min=math.log(low, base),
+        max=math.log(high, base),
+        step=step,
+        description=description,
+        readout_format=readout_format,
+        continuous_update=continuous_update,
     )

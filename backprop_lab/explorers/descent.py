@@ -6,6 +6,7 @@ import ipywidgets as widgets
 
 from backprop_lab.calc.descent import FUNCTIONS, get_function
 from backprop_lab.checks.arguments import (
+    check_choice,
     check_integer,
     check_number,
     check_positive_number,
@@ -16,7 +17,7 @@ from backprop_lab.explorers.base import (
     check_slider_value,
     values_with,
 )
-from backprop_lab.explorers.common import plain_slider, significant
+from backprop_lab.explorers.common import log_slider, plain_slider, significant
 from backprop_lab.plotting.curves import plot_descent_path, plot_loss_curve
 from backprop_lab.plotting.figures import clear_artists
 
@@ -62,17 +63,11 @@ class GradientDescentExplorer(Explorer):
         check_slider_value("learning_rate", learning_rate, 1e-3, 10**0.5)
         steps = check_integer("steps", steps, minimum=0)
         check_slider_value("steps", steps, 0, 100)
-        fn = get_function(function)
+        fn = get_function(check_choice("function", function, tuple(FUNCTIONS)))
         low, high = fn.domain
         start = fn.start if start is None else check_number("start", start)
-        self.controls["learning_rate"] = widgets.FloatLogSlider(
-            value=learning_rate,
-            base=10,
-            min=-3,
-            max=0.5,
-            step=0.01,
-            description="learning rate",
-            readout_format=".2g",  # log-grid points are not round (0.302 for 0.3)
+        self.controls["learning_rate"] = log_slider(
+            "learning rate", learning_rate, 0.001, 10**0.5, step=0.01
         )
         self.controls["steps"] = widgets.IntSlider(value=steps, min=0, max=100, description="steps")
         self.controls["function"] = widgets.Dropdown(

@@ -14,6 +14,7 @@ from backprop_lab.explorers.common import (
     TRAIN_COLOR,
     VALIDATION_COLOR,
     _rate,
+    log_slider,
 )
 from backprop_lab.nn.network import Network
 
@@ -80,14 +81,8 @@ class GradientSizeExplorer(Explorer):
         c["activation"] = widgets.Dropdown(
             options=list(self.ACTIVATIONS), value=activation, description="activation"
         )
-        c["weight_scale"] = widgets.FloatLogSlider(
-            value=weight_scale,
-            base=2,
-            min=-2,
-            max=2,
-            step=0.25,
-            description="weight scale",
-            readout_format=".3g",
+        c["weight_scale"] = log_slider(
+            "weight scale", weight_scale, 0.25, 4.0, step=0.25, base=2, readout_format=".3g"
         )
         c["depth"] = widgets.IntSlider(value=depth, min=1, max=12, description="hidden layers")
         self.grad_ax, self.spread_ax = self.figure.subplots(1, 2)

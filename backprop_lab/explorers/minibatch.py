@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import OrderedDict
 from typing import Any
 
@@ -17,6 +16,7 @@ from backprop_lab.explorers.common import (
     VALIDATION_COLOR,
     _loss_axis_limits,
     _rate,
+    log_slider,
 )
 from backprop_lab.nn.network import Network
 
@@ -91,15 +91,7 @@ class MiniBatchExplorer(Explorer):
         c["batch_size"] = widgets.SelectionSlider(
             options=list(self.BATCH_SIZES), value=batch_size, description="batch size"
         )
-        c["learning_rate"] = widgets.FloatLogSlider(
-            value=learning_rate,
-            base=10,
-            min=-2,
-            max=math.log10(3.0),
-            step=0.05,
-            description="learning rate",
-            readout_format=".2g",
-        )
+        c["learning_rate"] = log_slider("learning rate", learning_rate, 0.01, 3.0, step=0.05)
         c["epochs"] = widgets.IntSlider(
             value=epochs, min=1, max=50, description="epochs", continuous_update=False
         )

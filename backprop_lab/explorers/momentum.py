@@ -9,7 +9,6 @@ textbook picture of a long narrow valley, trained by the package's own gradient 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import ipywidgets as widgets
@@ -23,6 +22,7 @@ from backprop_lab.explorers.common import (
     VALIDATION_COLOR,
     _loss_axis_limits,
     _rate,
+    log_slider,
 )
 from backprop_lab.nn.network import Network
 
@@ -162,15 +162,7 @@ class MomentumExplorer(Explorer):
             description="momentum",
             readout_format=".2f",
         )
-        c["learning_rate"] = widgets.FloatLogSlider(
-            value=learning_rate,
-            base=10,
-            min=math.log10(0.05),
-            max=math.log10(3.0),
-            step=0.02,
-            description="learning rate",
-            readout_format=".2g",
-        )
+        c["learning_rate"] = log_slider("learning rate", learning_rate, 0.05, 3.0, step=0.02)
         c["steps"] = widgets.IntSlider(value=steps, min=5, max=200, description="steps")
         self.path_ax, self.loss_ax = self.figure.subplots(
             1, 2, gridspec_kw={"width_ratios": [1.25, 1]}

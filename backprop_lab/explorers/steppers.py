@@ -42,6 +42,15 @@ def _wrapped(value: float, digits: int = 4) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+def _check_one_sample(argument: str, value: Any, size: int) -> None:
+    """A stepper follows one sample: shape ``(size,)`` or ``(1, size)``, named as given."""
+    shape = np.shape(value)
+    if shape not in ((size,), (1, size)):
+        raise ValueError(
+            f"{argument} must be one sample of shape ({size},) or (1, {size}); got shape {shape}"
+        )
+
+
 def _sample(example: Any, network: Any, x: Any, y: Any) -> tuple[Network, np.ndarray, Any]:
     """The network and sample to step through: the worked example unless one is given."""
     if network is None:
@@ -54,11 +63,13 @@ def _sample(example: Any, network: Any, x: Any, y: Any) -> tuple[Network, np.nda
         raise TypeError(f"network must be a backprop_lab.Network; got {type(network).__name__}")
     if x is None:
         raise ValueError("x must be given with network: one input sample")
-    network.forward(x)  # checks the shape, with the package's message
+    network.forward(x)  # checks the values, with the package's message
+    _check_one_sample("x", x, network.layer_sizes[0])
     x = np.asarray(x, dtype=np.float64).reshape(-1)
     if y is not None:
+        _check_one_sample("y", y, network.layer_sizes[-1])
         y = np.asarray(y, dtype=np.float64).reshape(-1)
-        network.loss(x, y)
+        network.loss(x, y)  # checks the values, with the package's message
     return network.copy(), x, y
 
 

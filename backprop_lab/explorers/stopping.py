@@ -14,6 +14,7 @@ from backprop_lab.explorers.common import (
     VALIDATION_COLOR,
     _loss_axis_limits,
     _rate,
+    log_slider,
 )
 from backprop_lab.explorers.overfitting import OverfittingExplorer
 
@@ -78,14 +79,8 @@ class StoppingExplorer(Explorer):
         self.start, self.reference = self.setup.run(hidden_units)
         self.converging = self.early = None
         c = self.controls
-        c["tolerance"] = widgets.FloatLogSlider(
-            value=tolerance,
-            base=10,
-            min=-6,
-            max=-2,
-            step=0.25,
-            description="tolerance",
-            readout_format=".1e",
+        c["tolerance"] = log_slider(
+            "tolerance", tolerance, 1e-06, 0.01, step=0.25, readout_format=".1e"
         )
         c["patience"] = widgets.IntSlider(
             value=patience, min=10, max=2000, step=10, description="patience"

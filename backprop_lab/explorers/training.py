@@ -19,6 +19,7 @@ import numpy as np
 from backprop_lab.calc import datasets
 from backprop_lab.checks.arguments import check_choice, check_integer, check_positive_number
 from backprop_lab.explorers.base import Explorer, StaticAxis, check_slider_value, values_with
+from backprop_lab.explorers.common import log_slider
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.nn.network import Network
 from backprop_lab.plotting.animation import TrainingView
@@ -152,15 +153,8 @@ class TrainingExplorer(Explorer):
         c["activation"] = widgets.Dropdown(
             options=list(HIDDEN_ACTIVATIONS), value=activation, description="activation"
         )
-        c["learning_rate"] = widgets.FloatLogSlider(
-            value=learning_rate,
-            base=10,
-            min=-3,
-            max=1,
-            step=0.05,
-            description="learning rate",
-            readout_format=".2g",  # log-grid points are not round (0.302 for 0.3)
-            continuous_update=False,
+        c["learning_rate"] = log_slider(
+            "learning rate", learning_rate, 0.001, 10.0, step=0.05, continuous_update=False
         )
         c["iterations"] = widgets.IntSlider(
             value=iterations,

@@ -61,14 +61,6 @@ def _check_dtype(dtype: Any) -> type:
     return _DTYPES[name]
 
 
-def _shown(value: Any) -> str:
-    """A short description of a wrong argument, for error messages."""
-    if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
-    text = repr(value)
-    return (text[:57] + "...") if len(text) > 60 else text
-
-
 def _hidden_delta(activation: Any, z: np.ndarray, a: np.ndarray, grad_a: np.ndarray) -> np.ndarray:
     """``activation.backward(z, a, grad_a)`` for an element-wise activation, computed in
     ``grad_a``'s own memory (the backward pass owns it), with the same numbers."""
@@ -219,16 +211,16 @@ class Network:
         if isinstance(weights, str | bytes) or not isinstance(weights, Sequence | np.ndarray):
             raise TypeError(
                 "weights must be a non-empty list of 2-D arrays, one per layer; "
-                f"got {_shown(weights)}"
+                f"got {describe(weights)}"
             )
         if isinstance(weights, np.ndarray) or not weights:
             raise TypeError(
                 "weights must be a non-empty list of 2-D arrays, one per layer; "
-                f"got {_shown(weights)}"
+                f"got {describe(weights)}"
             )
         if isinstance(biases, np.ndarray) or not isinstance(biases, Sequence):
             raise TypeError(
-                f"biases must be a list of 1-D arrays, one per layer; got {_shown(biases)}"
+                f"biases must be a list of 1-D arrays, one per layer; got {describe(biases)}"
             )
         if len(biases) != len(weights):
             raise ValueError(

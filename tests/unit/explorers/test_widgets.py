@@ -457,3 +457,23 @@ def test_an_exploding_loss_is_reported_as_divergence():
     assert history.diverged and np.all(np.isfinite(history.loss))
     assert explorer.status_level == "warning"
     assert history.message in explorer.status and "smaller learning rate" in explorer.status
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "words"),
+    [
+        ({"x": np.zeros((4, 2))}, ["x must be one sample", "(2,) or (1, 2)", "got shape (4, 2)"]),
+        ({"x": [0.1, 0.2], "y": np.zeros((2, 2))}, ["y must be one sample", "got shape (2, 2)"]),
+        ({"x": [0.1, 0.2, 0.3]}, ["X", "(3,)"]),
+    ],
+)
+def test_steppers_name_the_shape_the_reader_gave(kwargs, words):
+    for stepper in (explorers.ForwardStepper, explorers.BackpropStepper):
+        with pytest.raises(ValueError) as error:
+            stepper(network=Network([2, 2, 2], seed=0), **kwargs)
+        assert all(word in str(error.value) for word in words), str(error.value)
+
+
+def test_descent_explorer_names_its_function_argument():
+    with pytest.raises(ValueError, match="function must be one of 'quadratic', 'double_well'"):
+        explorers.GradientDescentExplorer(function="cubic")
