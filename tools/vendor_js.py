@@ -45,6 +45,20 @@ SKIP_NAMES = {"embed.js", "libembed-amd.js"}
 
 STAMP = ".vendored"
 
+# anywidget's front end (the AMD module the embed manager asks RequireJS for, by the name
+# "anywidget"; widgets-setup.js maps that name to widgets/anywidget/dist/index.js). It is
+# taken from the installed Python package, whose nbextension/index.js is byte for byte the
+# npm package's dist/index.js, so the page's front end is always the pinned Python version's.
+ANYWIDGET_TARGET = "widgets/anywidget/dist/index.js"
+
+
+def anywidget_front_end() -> tuple[str, Path]:
+    """(version, path) of the installed anywidget's front-end bundle."""
+    from importlib.metadata import version
+    from importlib.resources import files
+
+    return version("anywidget"), Path(str(files("anywidget") / "nbextension" / "index.js"))
+
 
 def _ignore(directory: str, names: list[str]) -> list[str]:
     return [n for n in names if n.endswith(SKIP_SUFFIXES) or n in SKIP_NAMES]
@@ -72,6 +86,7 @@ def expected_stamp(root: Path) -> dict:
         "packages": {package: pinned for package, (pinned, _) in PACKAGES.items()},
         "copies": {package: [list(c) for c in copies] for package, (_, copies) in PACKAGES.items()},
         "assets": {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in assets},
+        "anywidget": anywidget_front_end()[0],
     }
 
 
@@ -91,10 +106,13 @@ def stale(root: Path) -> str | None:
         ("packages", "the pinned versions"),
         ("copies", "the files to copy"),
         ("assets", "tools/site_static/"),
+        ("anywidget", "the installed anywidget"),
     ]:
         if recorded.get(key) != expected[key]:
             return f"{what} changed since {shown} was vendored"
-    copied = [dst for copies in expected["copies"].values() for _, dst in copies]
+    copied = [dst for copies in expected["copies"].values() for _, dst in copies] + [
+        ANYWIDGET_TARGET
+    ]
     for name in copied + list(expected["assets"]):
         if not (target / name).exists():
             return f"{shown}/{name} is missing"
@@ -121,6 +139,9 @@ def vendor(root: Path) -> Path:
             else:
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(src, dst)
+    anywidget = target / ANYWIDGET_TARGET
+    anywidget.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(anywidget_front_end()[1], anywidget)
     for asset in sorted((root / "tools" / "site_static").iterdir()):
         if asset.is_file():
             shutil.copy2(asset, target / asset.name)

@@ -55,7 +55,7 @@ class StoppingExplorer(Explorer):
 
     def __init__(
         self,
-        tolerance: float = 1e-4,
+        tolerance: float = 1e-5,
         patience: int = 100,
         *,
         hidden_units: int = 20,
@@ -89,7 +89,7 @@ class StoppingExplorer(Explorer):
         self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9)
         self._assemble([[c["tolerance"], c["patience"]]])
 
-    STATIC_TOLERANCES = (1e-2, 1e-3, 1e-4, 1e-6)
+    STATIC_TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6)
     STATIC_PATIENCES = (10, 100, 500, 1000)
 
     def static_axes(self) -> list[StaticAxis]:

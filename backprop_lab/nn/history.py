@@ -205,9 +205,11 @@ class TrainingHistory:
                 f"{self.final_loss:.4g})."
             )
         if self.converged:
+            # the rule compares the change with tolerance * max(|loss|, 1)
+            relative = " of itself" if abs(self.final_loss) > 1 else ""
             return (
                 f"Converged after {self.iterations_run} iterations at {eta} (the loss changed by "
-                f"less than {self.tolerance:g} of itself): loss {self.initial_loss:.4g} -> "
+                f"less than {self.tolerance:g}{relative}): loss {self.initial_loss:.4g} -> "
                 f"{self.final_loss:.4g}."
             )
         text = (

@@ -50,7 +50,6 @@ _CHECKPOINT_EVERY = 64
 # The loss history grows by doubling from this many entries (never the whole request at once)
 _FIRST_CAPACITY = 4096
 _FLOAT_MAX = sys.float_info.max
-_TINY = float(np.finfo(np.float64).tiny)
 
 
 class _Batches:
@@ -256,8 +255,9 @@ def train(
     tolerance : float, optional
         Stop when converged: at the end of epoch :math:`e \\ge 1` (every update in
         full-batch mode), when :math:`|L_e - L_{e-1}| < \\text{tolerance} \\cdot
-        \\max(|L_{e-1}|, \\text{tiny})`, where :math:`L_e` is the training loss of epoch
-        :math:`e` (``history.epoch_loss``; :math:`L_0` is the starting loss in full-batch
+        \\max(|L_{e-1}|, 1)` (SciPy's convention: relative above a loss of 1, absolute
+        below, so a loss falling towards zero stops too), where :math:`L_e` is the training
+        loss of epoch :math:`e` (``history.epoch_loss``; :math:`L_0` is the starting loss in full-batch
         mode). Full batch: :math:`L_e` is ``loss[e]``, exact. Mini-batches: the mean of the
         epoch's batch losses, which averages out most of the batch-to-batch noise (from
         epoch 2 on). A plateau counts as converged too: choose a smaller tolerance to get
@@ -480,7 +480,7 @@ def train(
                             else:
                                 previous = losses[t - 2 * m : t - m].mean()
                                 current = losses[t - m : t].mean()
-                            if abs(current - previous) < tolerance * max(abs(previous), _TINY):
+                            if abs(current - previous) < tolerance * max(abs(previous), 1.0):
                                 converged_at = t
                                 break
                 if t == iterations:

@@ -36,10 +36,9 @@ def _moons_net(seed=0, hidden=8):
 
 def _first_converged(values, tolerance, start):
     """The documented rule applied to a sequence of epoch losses L_0, L_1, ...: the first
-    e >= start with |L_e - L_{e-1}| < tolerance * max(|L_{e-1}|, tiny)."""
-    tiny = np.finfo(np.float64).tiny
+    e >= start with |L_e - L_{e-1}| < tolerance * max(|L_{e-1}|, 1), SciPy's convention."""
     for e in range(start, len(values)):
-        if abs(values[e] - values[e - 1]) < tolerance * max(abs(values[e - 1]), tiny):
+        if abs(values[e] - values[e - 1]) < tolerance * max(abs(values[e - 1]), 1.0):
             return e
     return None
 
@@ -358,3 +357,24 @@ def test_an_interrupt_half_way_through_an_update_is_undone(monkeypatch):
     separate = _moons_net()
     separate.train(data.X, data.Y, learning_rate=0.3, iterations=40)
     _assert_same_bits(_params(net), _params(separate))
+
+
+def test_a_loss_falling_towards_zero_stops_by_the_absolute_rule():
+    """SciPy's convention: below a loss of 1 the tolerance is an absolute change, so a
+    run whose loss shrinks by the same factor every update (where a purely relative rule
+    would never stop) stops once the change is small."""
+    net = bl.Network.from_weights(
+        weights=[np.array([[0.0]])],
+        biases=[np.array([0.0])],
+        activation="identity",
+        output_activation="identity",
+        loss="squared_error",
+    )
+    X = np.array([[1.0], [2.0]])
+    Y = 2.0 * X
+    history = net.train(X, Y, learning_rate=0.05, iterations=10_000, tolerance=1e-8)
+    assert history.converged
+    t = history.converged_at
+    change = abs(history.loss[t] - history.loss[t - 1])
+    assert change < 1e-8 <= abs(history.loss[t - 1] - history.loss[t - 2])
+    assert change / history.loss[t - 1] > 1e-8  # a relative rule would have gone on
