@@ -257,11 +257,12 @@ def train(
         full-batch mode), when :math:`|L_e - L_{e-1}| < \\text{tolerance} \\cdot
         \\max(|L_{e-1}|, 1)` (SciPy's convention: relative above a loss of 1, absolute
         below, so a loss falling towards zero stops too), where :math:`L_e` is the training
-        loss of epoch :math:`e` (``history.epoch_loss``; :math:`L_0` is the starting loss in full-batch
-        mode). Full batch: :math:`L_e` is ``loss[e]``, exact. Mini-batches: the mean of the
-        epoch's batch losses, which averages out most of the batch-to-batch noise (from
-        epoch 2 on). A plateau counts as converged too: choose a smaller tolerance to get
-        past one. ``history.converged`` and ``history.converged_at`` say whether and when.
+        loss of epoch :math:`e` (``history.epoch_loss``; :math:`L_0` is the starting loss in
+        full-batch mode). Full batch: :math:`L_e` is ``loss[e]``, exact. Mini-batches: the
+        mean of the epoch's batch losses, which averages out most of the batch-to-batch
+        noise (from epoch 2 on). A plateau counts as converged too: choose a smaller
+        tolerance to get past one. ``history.converged`` and ``history.converged_at`` say
+        whether and when.
     patience : int, optional
         Early stopping, with ``validation``: stop when the validation loss has not gone
         below its best for ``patience`` epochs (updates in full-batch mode), checked at the
