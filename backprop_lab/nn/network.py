@@ -745,11 +745,16 @@ class Network:
         patience: int | None = None,
         progress: bool | None = None,
         callback: Any = None,
+        batch_order: Any = None,
+        l2: float = 0.0,
+        l1: float = 0.0,
     ) -> TrainingHistory:
         """Train by gradient descent; see :func:`backprop_lab.nn.training.train` (chapter 4).
 
-        ``momentum``, ``validation``, ``tolerance``, ``patience``, ``progress`` and
-        ``callback`` are keyword-only; they are described there.
+        ``momentum``, ``validation``, ``tolerance``, ``patience``, ``progress``,
+        ``callback``, ``batch_order`` (the rows' order for mini-batches, one permutation
+        per epoch), ``l2`` and ``l1`` (penalty rates on the weights) are keyword-only;
+        they are described there.
         """
         from backprop_lab.nn.training import train
 
@@ -769,6 +774,9 @@ class Network:
             patience=patience,
             progress=progress,
             callback=callback,
+            batch_order=batch_order,
+            l2=l2,
+            l1=l1,
         )
 
     # ------------------------------------------------------------- copy and save
