@@ -80,6 +80,43 @@ class _Batches:
         self.rng.bit_generator.state, self.order, self.cursor = state
 
 
+class _OrderedBatches(_Batches):
+    """The mini-batches of a run with ``batch_order``: epoch ``e`` cuts its batches from
+    ``orders[e % len(orders)]`` (the same interface as :class:`_Batches`)."""
+
+    def __init__(self, n: int, batch_size: int, orders: list[np.ndarray]) -> None:
+        self.n, self.batch_size = n, batch_size
+        self.orders = orders
+        self.epoch = -1
+        self.order = orders[0]
+        self.cursor = n
+
+    def next(self) -> np.ndarray:
+        if self.cursor + self.batch_size > self.n:
+            self.epoch += 1
+            self.order = self.orders[self.epoch % len(self.orders)]
+            self.cursor = 0
+        index = self.order[self.cursor : self.cursor + self.batch_size]
+        self.cursor += self.batch_size
+        return index
+
+    def state(self) -> tuple[Any, np.ndarray, int]:
+        return self.epoch, self.order, self.cursor
+
+    def restore(self, state: tuple[Any, np.ndarray, int]) -> None:
+        self.epoch, self.order, self.cursor = state
+
+
+def _penalise(grads: list[np.ndarray], weights: list[np.ndarray], l2: float, l1: float) -> None:
+    """Add the penalties' gradients to the weights' gradients, in place:
+    :math:`g \\leftarrow (g + \\lambda_2 w) + \\lambda_1 \\operatorname{sign}(w)`."""
+    for g, w in zip(grads, weights):
+        if l2:
+            g += l2 * w
+        if l1:
+            g += l1 * np.sign(w)
+
+
 def _update(params: list[np.ndarray], grads: list[np.ndarray], eta: np.floating) -> None:
     """:math:`p \\leftarrow p - \\eta g` in place (the gradients are the run's own arrays)."""
     for p, g in zip(params, grads):
@@ -187,6 +224,64 @@ def _check_patience(patience: Any, validation: Any) -> int | None:
     return patience
 
 
+def _check_penalty(argument: str, value: Any) -> float:
+    if isinstance(value, bool | np.bool_) or not isinstance(value, Real):
+        raise TypeError(
+            f"{argument} must be a number >= 0 (the penalty's rate; 0 for none); "
+            f"got {value!r} ({type(value).__name__})"
+        )
+    rate = float(value)
+    if not (math.isfinite(rate) and rate >= 0):
+        raise ValueError(
+            f"{argument} must be a finite number >= 0 (0 for no penalty, 1e-4 to 1e-2 is "
+            f"usual); got {rate:g}"
+        )
+    return rate
+
+
+def _check_batch_order(batch_order: Any, n: int, batch_size: int | None) -> list[np.ndarray] | None:
+    """``batch_order`` as a list of int64 permutations of ``range(n)``, or None."""
+    if batch_order is None:
+        return None
+    if batch_size is None:
+        raise ValueError(
+            "batch_order gives the order of the rows for mini-batches, so it needs "
+            "batch_size=...; got batch_size=None (full batch)"
+        )
+    if isinstance(batch_order, str | bytes) or not hasattr(batch_order, "__len__"):
+        raise TypeError(
+            "batch_order must be a list of permutations of the row indices, one per epoch; "
+            f"got {batch_order!r:.60} ({type(batch_order).__name__})"
+        )
+    if len(batch_order) == 0:
+        raise ValueError("batch_order must hold at least one permutation; got an empty list")
+    orders = []
+    for epoch, order in enumerate(batch_order):
+        where = f"batch_order[{epoch}]"
+        try:
+            array = np.asarray(order)
+        except (TypeError, ValueError):
+            array = np.asarray(None)
+        if array.ndim != 1 or (array.size and array.dtype.kind not in "iu"):
+            raise TypeError(
+                f"{where} must be a 1-D sequence of integer row indices (a permutation of "
+                f"0 .. {n - 1}); got {order!r:.60} ({type(order).__name__})"
+            )
+        if array.shape[0] != n:
+            raise ValueError(
+                f"{where} must be a permutation of the {n} row indices 0 .. {n - 1}; "
+                f"got {array.shape[0]} indices"
+            )
+        if not np.array_equal(np.sort(array), np.arange(n)):
+            raise ValueError(
+                f"{where} must be a permutation of 0 .. {n - 1}, each index once; got "
+                f"indices from {int(array.min())} to {int(array.max())} with "
+                f"{n - len(np.unique(array))} repeated"
+            )
+        orders.append(array.astype(np.int64))
+    return orders
+
+
 def _check_flag(argument: str, value: Any, allow_none: bool) -> bool | None:
     if value is None and allow_none:
         return None
@@ -216,6 +311,9 @@ def train(
     patience: int | None = None,
     progress: bool | None = None,
     callback: Callable[[int, float], Any] | None = None,
+    batch_order: Any = None,
+    l2: float = 0.0,
+    l1: float = 0.0,
 ) -> TrainingHistory:
     """Train ``net`` in place by gradient descent (chapter 4, "The update rule").
 
@@ -237,7 +335,7 @@ def train(
         from a permutation of the samples reshuffled every epoch with ``seed``. An epoch
         is ``n_samples // batch_size`` updates.
     seed : int
-        Seed of the mini-batch shuffling.
+        Seed of the mini-batch shuffling (not used with ``batch_order``).
     snapshot_every : int or None
         Keep a copy of the parameters every this many updates (and at the start and end).
         At most 1000 snapshots (and at most 256 MB of them) are kept: when a run would keep
@@ -284,6 +382,27 @@ def train(
         network holding the parameters after ``t`` updates (inside the loop's silenced
         numpy floating-point warnings). It may raise KeyboardInterrupt to stop the run as
         an interrupt does.
+    batch_order : list of array_like, optional
+        The order of the rows for mini-batches (needs ``batch_size``): one permutation of
+        ``0 .. n_samples-1`` per epoch; epoch ``e`` cuts its ``n_samples // batch_size``
+        batches, in order, from ``batch_order[e % len(batch_order)]`` (the list is cycled,
+        so one permutation gives the same order every epoch). ``seed`` is then not used.
+        This is how a run reproduces a page's (the explorers' JavaScript engine cannot
+        draw numpy's shuffles): ``backprop_lab.nn.portable_random.batch_order(n, epochs,
+        seed)`` gives the permutations the page draws. With ``batch_size >= n_samples``
+        the run is full-batch and the order, checked, is not used.
+    l2 : float
+        L2 penalty rate :math:`\\lambda_2 \\ge 0` (weight decay, as PyTorch SGD's
+        ``weight_decay``): :math:`\\lambda_2 w` is added to every weight's gradient
+        (not the biases'), the gradient of :math:`\\tfrac{\\lambda_2}{2}\\sum w^2`.
+        0 (the default) changes nothing, bit for bit.
+    l1 : float
+        L1 penalty rate :math:`\\lambda_1 \\ge 0`: :math:`\\lambda_1\\operatorname{sign}(w)`
+        is added to every weight's gradient (:math:`\\operatorname{sign}(0) = 0`), the
+        gradient of :math:`\\lambda_1 \\sum |w|`. With both, the gradient used is
+        :math:`(g + \\lambda_2 w) + \\lambda_1 \\operatorname{sign}(w)`, before momentum.
+        The loss recorded (``history.loss``, ``validation_loss``, the divergence rule,
+        ``tolerance``) stays the data loss, without the penalty, as PyTorch reports it.
 
     Returns
     -------
@@ -319,8 +438,12 @@ def train(
     n = X.shape[0]
     if batch_size is not None:
         batch_size = check_integer("batch_size", batch_size, minimum=1)
+        # batch_order is checked against the batch size asked for (a full batch ignores it)
+        orders = _check_batch_order(batch_order, n, batch_size)
         if batch_size >= n:
             batch_size = None
+    else:
+        orders = _check_batch_order(batch_order, n, None)
     if snapshot_every is not None:
         snapshot_every = check_integer("snapshot_every", snapshot_every, minimum=1)
     mu = _check_momentum(momentum)
@@ -329,6 +452,8 @@ def train(
         tolerance = check_positive_number("tolerance", tolerance)
     patience = _check_patience(patience, val)
     forced = _check_flag("progress", progress, allow_none=True)
+    l2 = _check_penalty("l2", l2)
+    l1 = _check_penalty("l1", l1)
     if callback is not None and not callable(callback):
         raise TypeError(
             f"callback must be a function callback(t, loss) or None; got {callback!r} "
@@ -340,7 +465,12 @@ def train(
     m = 1 if batch_size is None else n // batch_size
     forward, backward = net.forward_pass_unguarded, net.backward_pass_unguarded
     forward_loss = net.forward_loss_unguarded
-    batches = _Batches(n, batch_size, seed) if batch_size is not None else None
+    if batch_size is None:
+        batches = None
+    elif orders is not None:
+        batches = _OrderedBatches(n, batch_size, orders)
+    else:
+        batches = _Batches(n, batch_size, seed)
     X_val, Y_val = val if val is not None else (None, None)
     watching = val is not None or callback is not None or tolerance is not None
     every = _CHECKPOINT_EVERY
@@ -371,6 +501,8 @@ def train(
             if zs is None:
                 zs, activations = forward(xb)
             grad_w, grad_b, _ = backward(zs, activations, yb)
+            if l2 or l1:
+                _penalise(grad_w, net.weights, l2, l1)
             _momentum_update(net.weights, grad_w, velocity_w, momentum_step, step)
             if update_biases:
                 _momentum_update(net.biases, grad_b, velocity_b, momentum_step, step)
@@ -381,6 +513,8 @@ def train(
             if zs is None:
                 zs, activations = forward(xb)
             grad_w, grad_b, _ = backward(zs, activations, yb)
+            if l2 or l1:
+                _penalise(grad_w, net.weights, l2, l1)
             _update(net.weights, grad_w, step)
             if update_biases:
                 _update(net.biases, grad_b, step)
