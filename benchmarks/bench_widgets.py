@@ -66,12 +66,6 @@ def learning_rate_16_16(repeats: int) -> list[float]:
     return times
 
 
-def neuron_weight(repeats: int) -> list[float]:
-    explorer = explorers.NeuronExplorer()
-    values = np.linspace(-4.9, 4.9, repeats)
-    return timed([setter(explorer.controls["w1"], float(v)) for v in values])
-
-
 def descent_learning_rate(repeats: int) -> list[float]:
     explorer = explorers.GradientDescentExplorer(steps=30)
     values = np.geomspace(0.002, 1.5, repeats)
@@ -88,7 +82,6 @@ def backprop_step(repeats: int) -> list[float]:
 BENCHMARKS = [
     ("TrainingExplorer: iterations slider (two_moons, 2-8-1)", iterations_slider, 0.100),
     ("TrainingExplorer: learning rate, 2-16-16-1, 1000 it, 200 pts", learning_rate_16_16, 0.250),
-    ("NeuronExplorer: weight slider", neuron_weight, None),
     ("GradientDescentExplorer: learning rate", descent_learning_rate, None),
     ("BackpropStepper: step slider", backprop_step, None),
 ]

@@ -21,17 +21,6 @@ def small_training_explorer() -> bl.TrainingExplorer:
     return explorer
 
 
-def small_neuron_explorer() -> bl.NeuronExplorer:
-    """The chapter's axes (w1 and b on a grid through the default), three values each."""
-    explorer = bl.NeuronExplorer()
-    axes = explorer.static_axes()
-    explorer.static_axes = lambda: [
-        StaticAxis(a.name, a.values[4:7], a.labels)
-        for a in axes  # around the default
-    ]
-    return explorer
-
-
 def small_descent_explorer() -> bl.GradientDescentExplorer:
     explorer = bl.GradientDescentExplorer(learning_rate=0.3, steps=15)
     explorer.STATIC_LEARNING_RATES = (0.1, 1.1)
@@ -43,7 +32,6 @@ def small_descent_explorer() -> bl.GradientDescentExplorer:
 # tests/integration/test_site.py);
 # here each explorer's own axes, trimmed to a few values so that every frame can be redrawn.
 EXPLORERS = {
-    "neuron": small_neuron_explorer,
     "forward": bl.ForwardStepper,
     "backprop": bl.BackpropStepper,
     "descent": small_descent_explorer,
@@ -76,7 +64,7 @@ def test_controls_and_picture_are_restored_after_precomputing(built):
 def test_every_frame_is_what_the_live_explorer_draws_in_that_state(built):
     name, explorer, view, *_ = built
     keys = sorted(view.frames)
-    if name in ("neuron", "descent"):  # large grids: a spread of frames, corners included
+    if name == "descent":  # large grids: a spread of frames, corners included
         keys = sorted({keys[0], keys[-1], *keys[:: max(1, len(keys) // 12)]})
     defaults = {axis.name: explorer.controls[axis.name].value for axis in view.axes}
     for key in keys:

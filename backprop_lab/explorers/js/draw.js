@@ -1,0 +1,332 @@
+/**
+ * What every live explorer draws with: a canvas as wide as its column, panels side by side
+ * (stacked on a narrow screen), axes with ticks and labels in the book's style, curves,
+ * points, a shaded map of a function over the plane, and the colours of the light or dark
+ * theme. Plain canvas 2D, no dependencies.
+ *
+ * Joined after the engine and before each explorer's own code into one ES module (see
+ * `backprop_lab/explorers/live.py`), so its names share one scope with theirs: it declares
+ * no name that begins with `_` (the engine's private names) and none of the engine's
+ * exports.
+ */
+
+// ------------------------------------------------------------------------- colours
+
+/** The book's colours, as the matplotlib figures use them. */
+const BOOK = Object.freeze({
+  blue: "#2166ac",
+  orange: "#e08214",
+  red: "#b2182b",
+  green: "#1b7837",
+  grey: "#666666",
+});
+
+// matplotlib's "RdBu" (red for low, blue for high), the map of the book's decision plots
+const RDBU_STOPS = [
+  [103, 0, 31], [178, 24, 43], [214, 96, 77], [244, 165, 130], [253, 219, 199],
+  [247, 247, 247], [209, 229, 240], [146, 197, 222], [67, 147, 195], [33, 102, 172],
+  [5, 48, 97],
+];
+
+/** The RdBu colour of a number t in [0, 1] (clipped), as [r, g, b]. */
+function rdbu(t) {
+  const x = Math.min(1, Math.max(0, Number.isFinite(t) ? t : 0.5)) * (RDBU_STOPS.length - 1);
+  const k = Math.min(Math.floor(x), RDBU_STOPS.length - 2);
+  const f = x - k;
+  const a = RDBU_STOPS[k];
+  const b = RDBU_STOPS[k + 1];
+  return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
+}
+
+/**
+ * The page's theme where the widget is: the book's site (pydata theme, `data-theme` on
+ * <html>), JupyterLab (`data-jp-theme-light` on <body>), or the reader's system setting.
+ */
+function themeOf(el) {
+  const html = document.documentElement;
+  const body = document.body;
+  let dark;
+  if (html && html.dataset && html.dataset.theme) dark = html.dataset.theme === "dark";
+  else if (body && body.dataset && body.dataset.jpThemeLight !== undefined) {
+    dark = body.dataset.jpThemeLight === "false";
+  } else dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  return dark
+    ? { dark, background: "#14181e", foreground: "#e6e6e6", muted: "#9aa0a6", frame: "#70757a", zero: "#4a4f55" }
+    : { dark, background: "#ffffff", foreground: "#222222", muted: "#666666", frame: "#888888", zero: "#bbbbbb" };
+}
+
+// ---------------------------------------------------------------------- the figure
+
+/**
+ * A canvas that fills the width of `el` (up to `maxWidth` CSS pixels) and redraws when that
+ * width changes. `panels` panels sit side by side, or one above the other when the column
+ * is narrower than `stackBelow`; each panel is `aspect` times as high as it is wide.
+ * `draw(figure)` is called with `{ctx, width, height, panels: [{x, y, w, h}], theme}`.
+ * Returns `{canvas, redraw, dispose}`.
+ */
+function createFigure(el, { panels = 1, aspect = 0.75, maxWidth = 880, stackBelow = 560, label = "figure", draw }) {
+  const canvas = document.createElement("canvas");
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", label);
+  canvas.className = "bpl-live-canvas";
+  canvas.style.display = "block";
+  canvas.style.maxWidth = "100%";
+  el.appendChild(canvas);
+  let lastWidth = -1;
+
+  function redraw() {
+    const available = Math.max(240, Math.min(maxWidth, el.clientWidth || maxWidth));
+    const stacked = panels > 1 && available < stackBelow;
+    const columns = stacked ? 1 : panels;
+    const rows = stacked ? panels : 1;
+    const panelWidth = available / columns;
+    const panelHeight = Math.round(panelWidth * aspect);
+    const width = Math.round(available);
+    const height = panelHeight * rows;
+    const ratio = window.devicePixelRatio || 1;
+    canvas.width = Math.round(width * ratio);
+    canvas.height = Math.round(height * ratio);
+    canvas.style.width = `${width}px`;
+    canvas.style.height = `${height}px`;
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    const theme = themeOf(el);
+    ctx.fillStyle = theme.background;
+    ctx.fillRect(0, 0, width, height);
+    const rects = [];
+    for (let k = 0; k < panels; k++) {
+      const column = stacked ? 0 : k;
+      const row = stacked ? k : 0;
+      rects.push({ x: column * panelWidth, y: row * panelHeight, w: panelWidth, h: panelHeight });
+    }
+    lastWidth = width;
+    draw({ ctx, width, height, panels: rects, theme, stacked });
+  }
+
+  let observer = null;
+  if (typeof ResizeObserver !== "undefined") {
+    observer = new ResizeObserver(() => {
+      const available = Math.max(240, Math.min(maxWidth, el.clientWidth || maxWidth));
+      if (Math.round(available) !== lastWidth) redraw();
+    });
+    observer.observe(el);
+  }
+  return {
+    canvas,
+    redraw,
+    dispose: () => observer && observer.disconnect(),
+  };
+}
+
+/** The line under the picture that says what it shows now (also the picture's text). */
+function createStatus(el, canvas) {
+  const status = document.createElement("div");
+  status.className = "bpl-live-status";
+  status.setAttribute("aria-live", "polite");
+  el.appendChild(status);
+  return (text) => {
+    status.textContent = text;
+    canvas.setAttribute("aria-label", text);
+  };
+}
+
+// ------------------------------------------------------------------------------ axes
+
+/** About `count` round tick values covering [low, high]. */
+function niceTicks(low, high, count = 5) {
+  if (!(high > low)) return [low];
+  const raw = (high - low) / count;
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw) || 10 * power;
+  const ticks = [];
+  for (let v = Math.ceil(low / step - 1e-9) * step; v <= high + 1e-9 * step; v += step) {
+    ticks.push(Math.abs(v) < 1e-12 * step ? 0 : v);
+  }
+  return ticks;
+}
+
+/** A tick's text: as few digits as tell the ticks apart. */
+function tickText(value) {
+  if (value === 0) return "0";
+  const text = Math.abs(value) >= 1e4 || Math.abs(value) < 1e-3 ? value.toExponential(0) : String(+value.toPrecision(4));
+  return text.replace("-", "\u2212");
+}
+
+/**
+ * Axes in a panel: a frame, ticks and their labels, axis labels and a title; returns the
+ * transform `{x(v), y(v), left, right, top, bottom, xlim, ylim}` from data to pixels.
+ */
+function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", title = "", zeroLines = false }) {
+  const font = Math.max(10, Math.min(13, panel.w / 34));
+  const left = panel.x + font * 4.2;
+  const right = panel.x + panel.w - font * 1.2;
+  const top = panel.y + (title ? font * 2.2 : font);
+  const bottom = panel.y + panel.h - font * 3.2;
+  const x = (v) => left + ((v - xlim[0]) / (xlim[1] - xlim[0])) * (right - left);
+  const y = (v) => bottom - ((v - ylim[0]) / (ylim[1] - ylim[0])) * (bottom - top);
+  ctx.save();
+  ctx.font = `${font}px sans-serif`;
+  ctx.fillStyle = theme.foreground;
+  ctx.strokeStyle = theme.frame;
+  ctx.lineWidth = 1;
+  if (zeroLines) {
+    ctx.strokeStyle = theme.zero;
+    if (xlim[0] < 0 && xlim[1] > 0) line(ctx, x(0), top, x(0), bottom);
+    if (ylim[0] < 0 && ylim[1] > 0) line(ctx, left, y(0), right, y(0));
+    ctx.strokeStyle = theme.frame;
+  }
+  ctx.strokeRect(left, top, right - left, bottom - top);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const t of niceTicks(xlim[0], xlim[1], Math.max(3, Math.round((right - left) / 70)))) {
+    line(ctx, x(t), bottom, x(t), bottom + 4);
+    ctx.fillText(tickText(t), x(t), bottom + 6);
+  }
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  for (const t of niceTicks(ylim[0], ylim[1], Math.max(3, Math.round((bottom - top) / 50)))) {
+    line(ctx, left - 4, y(t), left, y(t));
+    ctx.fillText(tickText(t), left - 6, y(t));
+  }
+  ctx.textAlign = "center";
+  ctx.textBaseline = "bottom";
+  if (xlabel) ctx.fillText(xlabel, (left + right) / 2, panel.y + panel.h - 2);
+  if (title) {
+    ctx.textBaseline = "top";
+    ctx.fillText(title, (left + right) / 2, panel.y + 2);
+  }
+  if (ylabel) {
+    ctx.translate(panel.x + font * 0.2, (top + bottom) / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textBaseline = "top";
+    ctx.fillText(ylabel, 0, 0);
+  }
+  ctx.restore();
+  return { x, y, left, right, top, bottom, xlim, ylim };
+}
+
+function line(ctx, x0, y0, x1, y1) {
+  ctx.beginPath();
+  ctx.moveTo(x0, y0);
+  ctx.lineTo(x1, y1);
+  ctx.stroke();
+}
+
+/** A curve through the points (xs[k], ys[k]) inside the axes; non-finite points break it. */
+function drawCurve(ctx, axes, xs, ys, { color = BOOK.blue, width = 2, dash = [] } = {}) {
+  ctx.save();
+  clipTo(ctx, axes);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  ctx.setLineDash(dash);
+  ctx.beginPath();
+  let drawing = false;
+  for (let k = 0; k < xs.length; k++) {
+    if (!Number.isFinite(ys[k])) {
+      drawing = false;
+      continue;
+    }
+    const px = axes.x(xs[k]);
+    const py = axes.y(ys[k]);
+    if (drawing) ctx.lineTo(px, py);
+    else ctx.moveTo(px, py);
+    drawing = true;
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** A round marker at (x, y). */
+function drawPoint(ctx, axes, x, y, { color = BOOK.orange, radius = 5, edge = null } = {}) {
+  ctx.save();
+  ctx.beginPath();
+  ctx.arc(axes.x(x), axes.y(y), radius, 0, 2 * Math.PI);
+  ctx.fillStyle = color;
+  ctx.fill();
+  if (edge) {
+    ctx.strokeStyle = edge;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+function clipTo(ctx, axes) {
+  ctx.beginPath();
+  ctx.rect(axes.left, axes.top, axes.right - axes.left, axes.bottom - axes.top);
+  ctx.clip();
+}
+
+/**
+ * The plane shaded by `value(x1, x2)` mapped through RdBu from `low` (red) to `high`
+ * (blue), on a `cells` x `cells` grid of the axes' limits.
+ */
+function drawShadedPlane(ctx, axes, value, low, high, cells = 60) {
+  const image = ctx.createImageData(cells, cells);
+  const span = high - low || 1;
+  for (let row = 0; row < cells; row++) {
+    const x2 = axes.ylim[1] - ((row + 0.5) / cells) * (axes.ylim[1] - axes.ylim[0]);
+    for (let col = 0; col < cells; col++) {
+      const x1 = axes.xlim[0] + ((col + 0.5) / cells) * (axes.xlim[1] - axes.xlim[0]);
+      const [r, g, b] = rdbu((value(x1, x2) - low) / span);
+      const k = 4 * (row * cells + col);
+      image.data[k] = r;
+      image.data[k + 1] = g;
+      image.data[k + 2] = b;
+      image.data[k + 3] = 255;
+    }
+  }
+  const grid = document.createElement("canvas");
+  grid.width = cells;
+  grid.height = cells;
+  grid.getContext("2d").putImageData(image, 0, 0);
+  ctx.save();
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(grid, axes.left, axes.top, axes.right - axes.left, axes.bottom - axes.top);
+  ctx.restore();
+}
+
+/** The part of the line a x1 + b x2 + c = 0 inside the axes (nothing if it misses them). */
+function drawLineWhereZero(ctx, axes, a, b, c, { color = "#000000", width = 1.5 } = {}) {
+  const [x0, x1] = axes.xlim;
+  const [y0, y1] = axes.ylim;
+  const points = [];
+  if (Math.abs(b) > 1e-12) {
+    for (const x of [x0, x1]) points.push([x, -(a * x + c) / b]);
+  }
+  if (Math.abs(a) > 1e-12) {
+    for (const y of [y0, y1]) points.push([-(b * y + c) / a, y]);
+  }
+  const inside = points.filter(([x, y]) => x >= x0 - 1e-9 && x <= x1 + 1e-9 && y >= y0 - 1e-9 && y <= y1 + 1e-9);
+  if (inside.length < 2) return false;
+  ctx.save();
+  clipTo(ctx, axes);
+  ctx.strokeStyle = color;
+  ctx.lineWidth = width;
+  line(ctx, axes.x(inside[0][0]), axes.y(inside[0][1]), axes.x(inside[1][0]), axes.y(inside[1][1]));
+  ctx.restore();
+  return true;
+}
+
+/** The option chosen in the menu setting `name` (the trait holds its index). */
+function chosen(model, name) {
+  const options = (model.get("choices") || {})[name] || [];
+  return options[model.get(name)];
+}
+
+/** A number as the explorers' status lines write it (Python's `:.4g`). */
+function shortNumber(value, digits = 4) {
+  if (!Number.isFinite(value)) return String(value);
+  if (value === 0) return "0";
+  // the exponent after rounding to `digits` significant digits, as %g decides
+  const exponent = parseInt(value.toExponential(digits - 1).split("e")[1], 10);
+  if (exponent < -4 || exponent >= digits) {
+    const [mantissa, power] = value.toExponential(digits - 1).split("e");
+    const trimmed = mantissa.includes(".") ? mantissa.replace(/0+$/, "").replace(/\.$/, "") : mantissa;
+    const sign = power[0] === "-" ? "-" : "+";
+    const magnitude = power.replace(/^[+-]/, "").padStart(2, "0");
+    return `${trimmed}e${sign}${magnitude}`;
+  }
+  const fixed = value.toFixed(Math.max(0, digits - 1 - exponent));
+  return fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+}

@@ -1,0 +1,110 @@
+"""Explorers that compute in the reader's browser (chapters 1 to 6).
+
+A live explorer has two halves:
+
+- a :class:`BrowserView`, an anywidget whose ES module is the browser engine
+  (``js/engine.js``), the shared drawing code (``js/draw.js``) and the explorer's own
+  drawing code (``js/<name>.js``), joined into one module when the class is made. It holds
+  the explorer's settings as traits and draws on a canvas, in JupyterLab, on Binder and on
+  the static website alike;
+- ipywidgets controls (sliders, menus) ``jslink``-ed to those traits, so that they move
+  the picture in the page with or without a kernel.
+
+:class:`LiveExplorer` puts the two together with the interface every explorer of the book
+has: ``controls`` (a dict keyed by parameter name), ``status`` (the line under the picture,
+which the browser writes word for word as Python computes it) and display in a notebook.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar
+
+import anywidget
+import ipywidgets as widgets
+import traitlets
+
+from backprop_lab.explorers.js_engine import widget_esm
+
+__all__ = ["JS_FOLDER", "BrowserView", "LiveExplorer", "view_module"]
+
+JS_FOLDER = Path(__file__).parent / "js"
+"""The explorers' JavaScript (package data)."""
+
+
+@cache
+def view_module(name: str) -> str:
+    """The ES module of the view ``js/<name>``: the engine, the drawing code, the view."""
+    drawing = (JS_FOLDER / "draw.js").read_text(encoding="utf-8")
+    view = (JS_FOLDER / name).read_text(encoding="utf-8")
+    return widget_esm(f"{drawing}\n// ---- {name}\n{view}")
+
+
+_CSS = """
+.bpl-live { width: 100%; margin: 0.25rem 0 0.5rem; }
+.bpl-live-status { font-size: 0.85rem; margin-top: 0.25rem; overflow-wrap: anywhere; }
+"""
+
+
+class BrowserView(anywidget.AnyWidget):
+    """The drawing half of a live explorer; subclasses name their ``_view_file`` in ``js/``
+    and declare their settings as synced traits."""
+
+    _view_file: ClassVar[str] = ""
+    _css = _CSS
+    choices = traitlets.Dict().tag(sync=True)
+    """For each menu setting, its options: the trait holds the chosen option's index (the
+    one value of a menu that ipywidgets syncs)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        view_file = cls.__dict__.get("_view_file")
+        if view_file:
+            cls._esm = view_module(view_file)
+        super().__init_subclass__(**kwargs)
+
+
+class LiveExplorer:
+    """An explorer whose picture is computed and drawn in the browser.
+
+    Subclasses build ``self.controls`` and ``self.view`` in ``__init__``, then call
+    :meth:`_assemble` with the rows of controls; they define :attr:`status`.
+    """
+
+    def __init__(self) -> None:
+        self.controls: dict[str, widgets.Widget] = {}
+        self.view: BrowserView | None = None
+        self.links: list[widgets.Link] = []
+        self.widget: widgets.Box | None = None
+
+    def _link(self, name: str, trait: str | None = None) -> None:
+        """Keep the control ``name`` and the view's trait (same name by default) equal, in
+        the browser (``jslink``), with or without a kernel. A menu links its ``index`` (the
+        value ipywidgets syncs), and the view learns its options in ``choices``."""
+        control = self.controls[name]
+        control.add_class(f"bpl-control-{name}")  # for the page's tests and styles
+        trait = trait or name
+        if isinstance(control, widgets.widget_selection._Selection):
+            labels = [str(label) for label in control._options_labels]
+            self.view.choices = {**self.view.choices, trait: labels}
+            link = widgets.jslink((control, "index"), (self.view, trait))
+        else:
+            link = widgets.jslink((control, "value"), (self.view, trait))
+        self.links.append(link)
+
+    def _assemble(self, rows: list[list[widgets.Widget]]) -> None:
+        boxes = [widgets.HBox(row, layout=widgets.Layout(flex_flow="row wrap")) for row in rows]
+        self.widget = widgets.VBox([*boxes, self.view], layout=widgets.Layout(width="100%"))
+        self.widget.add_class("bpl-live-explorer")
+
+    @property
+    def status(self) -> str:
+        """What the picture shows now, in words (the line under it)."""
+        raise NotImplementedError
+
+    def values(self) -> dict[str, Any]:
+        """The controls' current values, keyed by parameter name."""
+        return {name: control.value for name, control in self.controls.items()}
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        return self.widget._repr_mimebundle_(**kwargs)

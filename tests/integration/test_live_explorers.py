@@ -1,0 +1,96 @@
+"""The live explorers on the built site, in headless Chromium with no kernel: each draws its
+picture in the page, and every control, moved as a reader moves it (a slider with the
+keyboard, a menu with the mouse), changes the picture and writes the status line the
+Python explorer computes for the same settings, word for word. Desktop and phone widths;
+no request leaves the machine and nothing is written to the console.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import test_site
+from browser import PageWatch
+from test_site_interaction import CHAPTERS, build_explorer, explorer_cells
+
+from backprop_lab.explorers.live import LiveExplorer
+
+site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
+
+PICTURE = "(view) => view.querySelector('canvas.bpl-live-canvas').toDataURL()"
+STATUS = "(view) => view.querySelector('.bpl-live-status').textContent"
+
+
+def live_explorers(docname: str) -> list[LiveExplorer]:
+    code, cells = explorer_cells(docname)
+    built = [build_explorer(code, cell) for cell in cells]
+    return [explorer for explorer in built if isinstance(explorer, LiveExplorer)]
+
+
+def wait_for_status(page: Any, view: Any, status: str, what: str) -> None:
+    try:
+        page.wait_for_function(
+            "([view, status]) => view.querySelector('.bpl-live-status')?.textContent === status",
+            arg=[view.element_handle(), status],
+            timeout=5_000,
+        )
+    except Exception as error:  # say what the page shows instead
+        shown = view.evaluate(STATUS)
+        raise AssertionError(f"{what}: the page says {shown!r}, Python {status!r}") from error
+
+
+def move(page: Any, explorer: LiveExplorer, view: Any, name: str) -> str:
+    """Move one control one step as a reader does, and the Python explorer's the same way."""
+    control = explorer.controls[name]
+    box = view.locator(f".bpl-control-{name}")
+    if hasattr(control, "options"):
+        target = (control.index + 1) % len(control.options)
+        box.locator("select").select_option(index=target)
+        control.index = target
+        return f"chose {control.value!r} for {name}"
+    handle = box.locator(".noUi-handle")
+    handle.focus()
+    up = control.value + control.step <= control.max
+    handle.press("ArrowRight" if up else "ArrowLeft")
+    control.value = round(control.value + (control.step if up else -control.step), 10)
+    return f"moved {name} to {control.value}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("docname", CHAPTERS)
+def test_every_live_explorer_answers_every_control(chromium, site_url, docname, width):
+    explorers = live_explorers(docname)
+    if not explorers:
+        pytest.skip(f"{docname} has no live explorer")
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.bpl-live-explorer .bpl-live-status').length "
+            f">= {len(explorers)}",
+            timeout=60_000,
+        )
+        views = page.locator(".bpl-live-explorer")
+        assert views.count() == len(explorers), "one live view per live explorer cell"
+        for k, explorer in enumerate(explorers):
+            view = views.nth(k)
+            view.scroll_into_view_if_needed()
+            label = f"{docname} explorer {k + 1} ({type(explorer).__name__}, {width} px)"
+            wait_for_status(page, view, explorer.status, f"{label} at first")
+            drawn = view.evaluate(
+                "(view) => { const c = view.querySelector('canvas.bpl-live-canvas');"
+                " return [c.getBoundingClientRect().width, document.documentElement.clientWidth]; }"
+            )
+            assert 0 < drawn[0] <= drawn[1], f"{label}: the picture is {drawn[0]} px wide"
+            for name in explorer.controls:
+                before = view.evaluate(PICTURE)
+                done = move(page, explorer, view, name)
+                wait_for_status(page, view, explorer.status, f"{label}: {done}")
+                assert view.evaluate(PICTURE) != before, f"{label}: {done} left the picture"
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()

@@ -1,0 +1,125 @@
+"""The live explorers' ES modules under Node: each loads as one module (no name clash
+between the engine, the drawing code and the view), has a ``render``, and writes the status
+line the Python explorer computes, word for word, on a table of states.
+
+Node 20 is a prerequisite: without ``node`` on PATH these tests skip (they fail under CI).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import backprop_lab as bl
+from backprop_lab.explorers.live import JS_FOLDER, BrowserView, view_module
+from backprop_lab.explorers.neuron import NeuronView
+
+RUNNER = Path(__file__).with_name("views_runner.mjs")
+NODE = shutil.which("node")
+
+if NODE is None:
+    if os.environ.get("CI"):
+        raise RuntimeError("node (Node 20) must be on PATH for the live view tests")
+    pytest.skip("node (Node 20) is not on PATH", allow_module_level=True)
+
+
+def call_view(view_file: str, exports: list[str], calls: list[dict], tmp_path: Path) -> dict:
+    """Import the view's module in Node with ``exports`` made visible, run ``calls``."""
+    module = tmp_path / f"{view_file}.mjs"
+    module.write_text(view_module(view_file) + f"\nexport {{ {', '.join(exports)} }};\n")
+    done = subprocess.run(
+        [NODE, str(RUNNER), str(module)],
+        input=json.dumps(calls),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def views() -> list[type[BrowserView]]:
+    """Every view class of the package (one per live explorer)."""
+    found, todo = [], list(BrowserView.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo += cls.__subclasses__()
+    return found
+
+
+def test_every_view_file_is_a_view_of_the_package():
+    used = {cls._view_file for cls in views()}
+    files = {p.name for p in JS_FOLDER.glob("*.js")} - {"engine.js", "draw.js"}
+    assert used == files
+
+
+@pytest.mark.parametrize("view", views(), ids=lambda cls: cls.__name__)
+def test_each_view_loads_as_one_module_with_a_render(view, tmp_path):
+    answer = call_view(view._view_file, ["neuron as engineNeuron"], [], tmp_path)
+    assert answer["defaultExport"] == "function"
+    assert view()._esm == view_module(view._view_file)  # what the widget sends
+
+
+def neuron_states() -> list[dict[str, Any]]:
+    rng = np.random.default_rng(0)
+    activations = ["sigmoid", "tanh", "relu", "identity"]
+    states = []
+    for k in range(60):
+        w1, w2, b = (round(float(v), 1) for v in rng.uniform(-5, 5, 3))
+        x1, x2 = (round(float(v), 1) for v in rng.uniform(-3, 3, 2))
+        states.append(dict(w1=w1, w2=w2, b=b, x1=x1, x2=x2, activation=activations[k % 4]))
+    states.append(dict(w1=0.0, w2=0.0, b=0.0, x1=0.0, x2=0.0, activation="relu"))
+    states.append(dict(w1=-5.0, w2=5.0, b=-5.0, x1=3.0, x2=-3.0, activation="sigmoid"))
+    return states
+
+
+def test_the_neuron_status_is_the_python_explorers(tmp_path):
+    states = neuron_states()
+    calls = []
+    for s in states:
+        z = s["w1"] * s["x1"] + s["w2"] * s["x2"] + s["b"]
+        a = float(bl.get_activation(s["activation"]).function(z))
+        calls.append({"fn": "neuronStatus", "args": [s, z, a]})
+    answers = call_view("neuron.js", ["neuronStatus"], calls, tmp_path)["answers"]
+    for state, got in zip(states, answers):
+        assert got["result"] == bl.NeuronExplorer(**state).status, state
+
+
+@given(
+    st.lists(
+        st.floats(allow_nan=False, allow_infinity=False, width=64).filter(
+            lambda v: v == 0 or 1e-300 < abs(v) < 1e300
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_short_numbers_are_pythons_4g(values):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        calls = [{"fn": "shortNumber", "args": [v]} for v in values]
+        answers = call_view("neuron.js", ["shortNumber"], calls, Path(folder))["answers"]
+    assert [a["result"] for a in answers] == [f"{v:.4g}" for v in values]
+
+
+def test_neuron_view_holds_the_explorers_settings():
+    explorer = bl.NeuronExplorer(w1=2.0, w2=-0.5, b=1.0, activation="relu", x1=0.5, x2=-1.0)
+    view = explorer.view
+    assert isinstance(view, NeuronView)
+    assert (view.w1, view.w2, view.b, view.x1, view.x2) == (2.0, -0.5, 1.0, 0.5, -1.0)
+    assert view.choices["activation"][view.activation] == "relu"
+    linked = {(link.source[0], link.source[1], link.target[1]) for link in explorer.links}
+    for name, control in explorer.controls.items():
+        synced = "index" if name == "activation" else "value"
+        assert (control, synced, name) in linked
