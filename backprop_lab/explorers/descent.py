@@ -1,33 +1,49 @@
-"""Gradient descent on a function of one number: the learning-rate explorer of chapter 4."""
+"""Gradient descent on a function of one number: the learning-rate explorer of chapter 4.
+
+The path is computed and drawn in the browser (``js/descent.js``, on the engine's
+``descend1d``), so every control answers on the website too.
+"""
 
 from __future__ import annotations
 
 import ipywidgets as widgets
+import traitlets
 
-from backprop_lab.calc.descent import FUNCTIONS, get_function
+from backprop_lab.calc.descent import FUNCTIONS, DescentPath, get_function
 from backprop_lab.checks.arguments import (
     check_choice,
     check_integer,
     check_number,
     check_positive_number,
 )
-from backprop_lab.explorers.base import (
-    Explorer,
-    StaticAxis,
-    check_slider_value,
-    values_with,
-)
-from backprop_lab.explorers.common import log_slider, plain_slider, significant
-from backprop_lab.plotting.curves import plot_descent_path, plot_loss_curve
-from backprop_lab.plotting.figures import clear_artists
+from backprop_lab.explorers.base import check_slider_value
+from backprop_lab.explorers.common import log_slider, plain_slider
+from backprop_lab.explorers.live import BrowserView, LiveExplorer
+
+__all__ = ["DescentView", "GradientDescentExplorer"]
+
+START_RANGE = (-3.0, 3.0)
+"""The start slider's range: both functions' domains, so it need not change with them."""
 
 
-class GradientDescentExplorer(Explorer):
+class DescentView(BrowserView):
+    """The descent explorer's picture (``js/descent.js``)."""
+
+    _view_file = "descent.js"
+    learning_rate = traitlets.Float(0.1).tag(sync=True)
+    steps = traitlets.Int(20).tag(sync=True)
+    function = traitlets.Int(0).tag(sync=True)  # index into choices["function"]
+    start = traitlets.Float(2.5).tag(sync=True)
+
+
+class GradientDescentExplorer(LiveExplorer):
     """Gradient descent on a function of one number, and its learning rate (chapter 4).
 
     Left, the function with the visited points; right, :math:`f(x_t)` against the step.
     The status names the regime: too small, good, oscillating or diverging
-    (:attr:`backprop_lab.calc.descent.DescentPath.regime`).
+    (:attr:`backprop_lab.calc.descent.DescentPath.regime`). Computed and drawn in the
+    browser; every control answers on the website. Choosing another function moves the
+    start to that function's suggested start.
 
     Parameters
     ----------
@@ -38,18 +54,15 @@ class GradientDescentExplorer(Explorer):
     function : str
         ``"quadratic"`` (:math:`x^2`) or ``"double_well"`` (:math:`x^4 - 3x^2 + x`).
     start : float, optional
-        Starting point; default the function's suggested start.
+        Starting point, from -3 to 3; default the function's suggested start.
 
     Attributes
     ----------
     controls : dict
         ``"learning_rate"``, ``"steps"``, ``"function"``, ``"start"``.
     path : DescentPath
-        The current run.
+        The current run (computed in Python; the page computes the same).
     """
-
-    figsize = (8.6, 3.4)
-    dpi = 80
 
     def __init__(
         self,
@@ -64,8 +77,8 @@ class GradientDescentExplorer(Explorer):
         steps = check_integer("steps", steps, minimum=0)
         check_slider_value("steps", steps, 0, 100)
         fn = get_function(check_choice("function", function, tuple(FUNCTIONS)))
-        low, high = fn.domain
         start = fn.start if start is None else check_number("start", start)
+        check_slider_value("start", start, *START_RANGE)
         self.controls["learning_rate"] = log_slider(
             "learning rate", learning_rate, 0.001, 10**0.5, step=0.01
         )
@@ -73,56 +86,31 @@ class GradientDescentExplorer(Explorer):
         self.controls["function"] = widgets.Dropdown(
             options=list(FUNCTIONS), value=fn.name, description="function"
         )
-        self.controls["start"] = plain_slider("start", start, low, high, 0.05)
-        self.path = None
-        self.path_ax, self.value_ax = self.figure.subplots(1, 2)
-        self.figure.subplots_adjust(left=0.09, right=0.98, bottom=0.15, top=0.88, wspace=0.3)
+        self.controls["start"] = plain_slider("start", start, *START_RANGE, 0.05)
+        self.view = DescentView(
+            learning_rate=learning_rate,
+            steps=steps,
+            function=list(FUNCTIONS).index(fn.name),
+            start=start,
+        )
+        for name in self.controls:
+            self._link(name)
+        self.controls["function"].observe(self._function_changed, names="value")
         c = self.controls
         self._assemble([[c["function"], c["learning_rate"]], [c["steps"], c["start"]]])
 
-    def _changed(self, name: str) -> None:
-        if name != "function":
-            return
-        fn = get_function(self.controls["function"].value)
-        start = self.controls["start"]
-        with self._quietly():
-            low, high = fn.domain
-            start.min, start.max = min(low, start.min), max(high, start.max)
-            start.value = fn.start
-            start.min, start.max = low, high
+    def _function_changed(self, change: dict) -> None:
+        """Another function starts from its suggested start (as the page does)."""
+        self.controls["start"].value = get_function(change["new"]).start
 
-    def _render(self) -> tuple[str, str]:
-        v = {name: c.value for name, c in self.controls.items()}
+    @property
+    def path(self) -> DescentPath:
+        """The run the controls describe now."""
+        v = self.values()
         fn = get_function(v["function"])
-        self.path = path = fn.descend(v["learning_rate"], int(v["steps"]), v["start"])
-        for ax in (self.path_ax, self.value_ax):
-            clear_artists(ax)
-        plot_descent_path(fn, path, ax=self.path_ax)
-        self.path_ax.set_title(
-            f"$f(x) = {fn.latex}$, $\\eta = {path.learning_rate:.3g}$", fontsize=10
-        )
-        plot_loss_curve(path, ax=self.value_ax, color="#e08214", step_name="step")
-        self.value_ax.get_lines()[0].set(marker="o", markersize=3)
-        self.value_ax.set_ylabel("$f(x_t)$")
-        self.value_ax.set_title(f"regime: {path.regime}", fontsize=10)
-        return path.message, "warning" if path.regime == "diverging" else "ok"
+        return fn.descend(v["learning_rate"], int(v["steps"]), v["start"])
 
-    # too small, good, oscillating and diverging on both functions (from its start, x^2 is
-    # too small at 0.003, good to 0.5, oscillating at 0.6, diverging at 1.1; the double well
-    # too small at 0.003, good at 0.03, oscillating at 0.1 and 0.15, diverging from 0.3);
-    # 7 x 8 steps x 2 functions = 112 frames, about 1.2 MB of page
-    STATIC_LEARNING_RATES = (0.003, 0.03, 0.1, 0.15, 0.3, 0.6, 1.1)
-    STATIC_STEPS = (0, 1, 2, 5, 10, 20, 100)
-
-    def static_axes(self) -> list[StaticAxis]:
-        """On the website: each function at its start, a set of learning rates and steps."""
-        c = self.controls
-        return [
-            StaticAxis("function", list(FUNCTIONS)),
-            StaticAxis(
-                "learning_rate",
-                values_with(c["learning_rate"].value, self.STATIC_LEARNING_RATES),
-                significant,
-            ),
-            StaticAxis("steps", [int(v) for v in values_with(c["steps"].value, self.STATIC_STEPS)]),
-        ]
+    @property
+    def status(self) -> str:
+        """The regime and the evidence for it (``DescentPath.message``)."""
+        return self.path.message

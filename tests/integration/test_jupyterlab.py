@@ -171,9 +171,12 @@ EXPLORERS = """
 SHOWN = """
 (index) => {
   const box = document.querySelector(`[data-test-explorer="${index}"]`);
-  const images = Array.from(box.querySelectorAll("img")).map((img) => img.src);
-  const texts = Array.from(box.querySelectorAll(".widget-html-content, .widget-htmlmath-content"))
-                     .map((node) => node.innerText.trim());
+  // pictures: precomputed images, or the canvas a live explorer draws in the page
+  const images = Array.from(box.querySelectorAll("img")).map((img) => img.src)
+    .concat(Array.from(box.querySelectorAll("canvas")).map((canvas) => canvas.toDataURL()));
+  const texts = Array.from(box.querySelectorAll(
+      ".widget-html-content, .widget-htmlmath-content, .bpl-live-status"))
+    .map((node) => node.innerText.trim());
   const readouts = Array.from(box.querySelectorAll(".widget-readout"))
                         .map((node) => node.value !== undefined && node.tagName === "INPUT"
                                        ? node.value : node.textContent.trim());

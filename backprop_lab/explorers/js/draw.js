@@ -314,19 +314,75 @@ function chosen(model, name) {
   return options[model.get(name)];
 }
 
-/** A number as the explorers' status lines write it (Python's `:.4g`). */
-function shortNumber(value, digits = 4) {
-  if (!Number.isFinite(value)) return String(value);
-  if (value === 0) return "0";
-  // the exponent after rounding to `digits` significant digits, as %g decides
-  const exponent = parseInt(value.toExponential(digits - 1).split("e")[1], 10);
-  if (exponent < -4 || exponent >= digits) {
-    const [mantissa, power] = value.toExponential(digits - 1).split("e");
-    const trimmed = mantissa.includes(".") ? mantissa.replace(/0+$/, "").replace(/\.$/, "") : mantissa;
-    const sign = power[0] === "-" ? "-" : "+";
-    const magnitude = power.replace(/^[+-]/, "").padStart(2, "0");
-    return `${trimmed}e${sign}${magnitude}`;
+/**
+ * The decimal digits of |value| rounded to `digits` significant digits, halves to even as
+ * Python rounds them (JavaScript's toFixed and toPrecision round halves up), and the
+ * power of ten of the first digit: roundDecimal(1.0625, 4) is ["1062", 0].
+ */
+function roundDecimal(value, digits) {
+  const exact = Math.abs(value).toExponential(Math.min(100, digits + 40));
+  const [mantissa, power] = exact.split("e");
+  const all = mantissa.replace(".", "");
+  let exponent = parseInt(power, 10);
+  const kept = all.slice(0, digits).split("").map(Number);
+  const rest = all.slice(digits);
+  const odd = kept[kept.length - 1] % 2 === 1;
+  const up = rest[0] > "5" || (rest[0] === "5" && (/[1-9]/.test(rest.slice(1)) || odd));
+  if (up) {
+    let k = kept.length - 1;
+    while (k >= 0 && kept[k] === 9) kept[k--] = 0;
+    if (k >= 0) kept[k] += 1;
+    else {
+      kept.unshift(1);
+      kept.pop();
+      exponent += 1;
+    }
   }
-  const fixed = value.toFixed(Math.max(0, digits - 1 - exponent));
-  return fixed.includes(".") ? fixed.replace(/0+$/, "").replace(/\.$/, "") : fixed;
+  return [kept.join(""), exponent];
+}
+
+function stripZeros(text) {
+  return text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text;
+}
+
+function signOf(value) {
+  return value < 0 || Object.is(value, -0) ? "-" : "";
+}
+
+/** A number as Python's `f"{value:.{digits}g}"` writes it (the explorers' status lines). */
+function shortNumber(value, digits = 4) {
+  if (Number.isNaN(value)) return "nan";
+  if (!Number.isFinite(value)) return value > 0 ? "inf" : "-inf";
+  if (value === 0) return `${signOf(value)}0`;
+  const [head, exponent] = roundDecimal(value, digits);
+  if (exponent < -4 || exponent >= digits) {
+    const mantissa = stripZeros(`${head[0]}.${head.slice(1)}`);
+    const magnitude = String(Math.abs(exponent)).padStart(2, "0");
+    return `${signOf(value)}${mantissa}e${exponent < 0 ? "-" : "+"}${magnitude}`;
+  }
+  const text =
+    exponent >= 0
+      ? `${head.slice(0, exponent + 1)}.${head.slice(exponent + 1)}`
+      : `0.${"0".repeat(-exponent - 1)}${head}`;
+  return `${signOf(value)}${stripZeros(text)}`;
+}
+
+/** A number as Python's `f"{value:.{places}f}"` writes it (halves to even). */
+function fixedNumber(value, places) {
+  if (!Number.isFinite(value)) return shortNumber(value);
+  const magnitude = value === 0 ? 0 : parseInt(Math.abs(value).toExponential(20).split("e")[1], 10);
+  const digits = magnitude + 1 + places;
+  let units; // |value| in units of 10^-places, as a digit string
+  if (value === 0 || digits < 0) units = "0";
+  else if (digits === 0) {
+    // below one unit: 0 or 1 (exactly half a unit rounds to the even 0)
+    const half = 0.5 * 10 ** -places;
+    units = Math.abs(value) > half ? "1" : "0";
+  } else {
+    const [head, exponent] = roundDecimal(value, digits);
+    units = head + "0".repeat(Math.max(0, exponent - magnitude));
+  }
+  units = units.padStart(places + 1, "0");
+  const text = places ? `${units.slice(0, -places)}.${units.slice(-places)}` : units;
+  return `${signOf(value)}${text}`;
 }

@@ -7,7 +7,7 @@
  */
 
 function neuronSignedTwoPlaces(value) {
-  const text = (Object.is(value, -0) ? "-" : "") + value.toFixed(2); // Python keeps -0's sign
+  const text = fixedNumber(value, 2);
   return text.startsWith("-") ? `(${text})` : text;
 }
 

@@ -32,10 +32,13 @@ if NODE is None:
     pytest.skip("node (Node 20) is not on PATH", allow_module_level=True)
 
 
-def call_view(view_file: str, exports: list[str], calls: list[dict], tmp_path: Path) -> dict:
-    """Import the view's module in Node with ``exports`` made visible, run ``calls``."""
+def call_view(
+    view_file: str, exports: list[str], calls: list[dict], tmp_path: Path, extra: str = ""
+) -> dict:
+    """Import the view's module in Node with ``exports`` (and the functions of ``extra``)
+    made visible, run ``calls``."""
     module = tmp_path / f"{view_file}.mjs"
-    module.write_text(view_module(view_file) + f"\nexport {{ {', '.join(exports)} }};\n")
+    module.write_text(view_module(view_file) + f"\n{extra}\nexport {{ {', '.join(exports)} }};\n")
     done = subprocess.run(
         [NODE, str(RUNNER), str(module)],
         input=json.dumps(calls),
@@ -66,6 +69,7 @@ def test_every_view_file_is_a_view_of_the_package():
 @pytest.mark.parametrize("view", views(), ids=lambda cls: cls.__name__)
 def test_each_view_loads_as_one_module_with_a_render(view, tmp_path):
     answer = call_view(view._view_file, ["neuron as engineNeuron"], [], tmp_path)
+    assert not answer["answers"]
     assert answer["defaultExport"] == "function"
     assert view()._esm == view_module(view._view_file)  # what the widget sends
 
@@ -97,8 +101,11 @@ def test_the_neuron_status_is_the_python_explorers(tmp_path):
 
 @given(
     st.lists(
-        st.floats(allow_nan=False, allow_infinity=False, width=64).filter(
-            lambda v: v == 0 or 1e-300 < abs(v) < 1e300
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, width=64).filter(
+                lambda v: v == 0 or 1e-300 < abs(v) < 1e300
+            ),
+            st.integers(-(10**7), 10**7).map(lambda n: n / 64),  # exact ties at 4 digits
         ),
         min_size=1,
         max_size=40,
@@ -123,3 +130,58 @@ def test_neuron_view_holds_the_explorers_settings():
     for name, control in explorer.controls.items():
         synced = "index" if name == "activation" else "value"
         assert (control, synced, name) in linked
+
+
+def descent_states() -> list[dict[str, Any]]:
+    rates = [0.001, 0.003, 0.03, 0.1, 0.15, 0.3, 0.5, 0.6, 0.9, 1.1, 2.0, 3.1]
+    states = []
+    for function, start in (("quadratic", 2.5), ("double_well", 1.8), ("double_well", -1.5)):
+        for rate in rates:
+            for steps in (0, 1, 5, 20, 100):
+                states.append(dict(function=function, learning_rate=rate, steps=steps, start=start))
+    return states
+
+
+def test_the_descent_status_is_the_python_explorers(tmp_path):
+    states = descent_states()
+    calls = [
+        {
+            "fn": "descentStatusFor",
+            "args": [s["function"], s["start"], s["learning_rate"], s["steps"]],
+        }
+        for s in states
+    ]
+    extra = (
+        "function descentStatusFor(name, start, rate, steps) {"
+        " return descentMessage(descend1d(name, start, rate, steps)); }"
+    )
+    answers = call_view("descent.js", ["descentStatusFor"], calls, tmp_path, extra)["answers"]
+    regimes = set()
+    for state, got in zip(states, answers):
+        explorer = bl.GradientDescentExplorer(**state)
+        regimes.add(explorer.path.regime)
+        assert got.get("result") == explorer.status, (state, got)
+    assert regimes == {"too small", "good", "oscillating", "diverging"}
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.floats(allow_nan=False, allow_infinity=False, width=64).filter(
+                lambda v: abs(v) < 1e15
+            ),
+            st.integers(-(10**6), 10**6).map(lambda n: n / 16),  # exact halves and quarters
+            st.integers(-(10**6), 10**6).map(lambda n: n / 1000),
+        ),
+        min_size=1,
+        max_size=40,
+    ),
+    st.integers(0, 3),
+)
+def test_fixed_numbers_are_pythons_f(values, places):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        calls = [{"fn": "fixedNumber", "args": [v, places]} for v in values]
+        answers = call_view("neuron.js", ["fixedNumber"], calls, Path(folder))["answers"]
+    assert [a["result"] for a in answers] == [f"{v:.{places}f}" for v in values]

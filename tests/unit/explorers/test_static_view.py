@@ -21,20 +21,12 @@ def small_training_explorer() -> bl.TrainingExplorer:
     return explorer
 
 
-def small_descent_explorer() -> bl.GradientDescentExplorer:
-    explorer = bl.GradientDescentExplorer(learning_rate=0.3, steps=15)
-    explorer.STATIC_LEARNING_RATES = (0.1, 1.1)
-    explorer.STATIC_STEPS = (0, 3)
-    return explorer
-
-
 # The site builds the chapters' full grids (checked in the browser by
 # tests/integration/test_site.py);
 # here each explorer's own axes, trimmed to a few values so that every frame can be redrawn.
 EXPLORERS = {
     "forward": bl.ForwardStepper,
     "backprop": bl.BackpropStepper,
-    "descent": small_descent_explorer,
     "training": small_training_explorer,
 }
 
@@ -64,8 +56,6 @@ def test_controls_and_picture_are_restored_after_precomputing(built):
 def test_every_frame_is_what_the_live_explorer_draws_in_that_state(built):
     name, explorer, view, *_ = built
     keys = sorted(view.frames)
-    if name == "descent":  # large grids: a spread of frames, corners included
-        keys = sorted({keys[0], keys[-1], *keys[:: max(1, len(keys) // 12)]})
     defaults = {axis.name: explorer.controls[axis.name].value for axis in view.axes}
     for key in keys:
         explorer._apply(view.states[key])
@@ -172,49 +162,6 @@ def test_backprop_stepper_gives_each_parameter_its_own_steps():
         assert steps == list(range(len(chain.factors) + 1))
 
 
-def test_a_fixed_control_keeps_the_value_the_chapter_gave_it():
-    """The descent explorer's function menu resets the start; the chapter's start stays."""
-    explorer = small_descent_explorer()
-    explorer.controls["start"].value = 1.0
-    explorer.update()
-    status = explorer.status
-    view = explorer.static_view()
-    assert explorer.controls["start"].value == 1.0 and explorer.status == status
-    twins = [
-        box.children[0]
-        for box in view.widget.children[-2].children
-        if box.children[0].description == "start"
-    ]
-    assert [t.value for t in twins] == [1.0]
-    quadratic = [key for key, state in view.states.items() if state["function"] == "quadratic"]
-    for key in quadratic:  # drawn from the chapter's start, as the live explorer draws them
-        explorer._apply(view.states[key])
-        assert explorer.path.x[0] == 1.0
-        assert bytes(view.frames[key].children[0].value) == explorer.frame_png()
-
-
-@pytest.mark.parametrize(
-    "state",
-    [
-        {"function": "quadratic", "learning_rate": 0.6, "steps": 5},
-        {"function": "double_well", "learning_rate": 1.1, "steps": 100},
-        {"function": "quadratic", "learning_rate": 0.003, "steps": 0},
-    ],
-)
-def test_a_redrawn_explorer_draws_what_a_fresh_one_draws(state):
-    """The descent explorer empties its axes with clear_artists, not ax.clear(): after
-    other states, its picture is still pixel for pixel that of a new explorer."""
-    reused = bl.GradientDescentExplorer(learning_rate=0.3, steps=15)
-    for other in ({"steps": 50}, {"function": "double_well"}, {"learning_rate": 0.01}):
-        reused._apply(other)
-    reused._apply(state)
-    fresh = bl.GradientDescentExplorer(
-        learning_rate=state["learning_rate"], steps=state["steps"], function=state["function"]
-    )
-    assert reused.frame_png() == fresh.frame_png()
-    assert reused.status == fresh.status
-
-
 def test_too_many_frames_are_refused():
     explorer = bl.ForwardStepper()
     explorer.static_axes = lambda: [StaticAxis("step", list(range(MAX_STATIC_FRAMES + 1)))]
@@ -239,13 +186,3 @@ def test_backprop_stepper_in_hold_shows_the_chain_its_menu_names():
         stepper.controls["step"].value = 2
     assert stepper.chain.param == "W2[1,1]"
     assert stepper.status.startswith(f"Step 2 of {stepper.n_steps}")
-
-
-def test_descent_explorer_in_hold_takes_the_new_functions_start_range():
-    explorer = bl.GradientDescentExplorer()
-    with explorer.hold():
-        explorer.controls["function"].value = "double_well"
-    fn = bl.descent.get_function("double_well")
-    start = explorer.controls["start"]
-    assert (start.min, start.max) == fn.domain and start.value == fn.start
-    assert explorer.path.x[0] == fn.start
