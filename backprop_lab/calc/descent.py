@@ -104,7 +104,7 @@ class DescentPath:
     @property
     def message(self) -> str:
         """One sentence for a status line, naming the regime and the evidence for it."""
-        eta = f"learning rate {self.learning_rate:g}"
+        eta = f"learning rate {self.learning_rate:.3g}"  # a slider's value, to 3 digits
         start, end = abs(float(self.dfx[0])), abs(float(self.dfx[-1]))
         if self.regime == "diverging":
             if self.diverged:

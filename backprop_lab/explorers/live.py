@@ -17,6 +17,7 @@ which the browser writes word for word as Python computes it) and display in a n
 
 from __future__ import annotations
 
+import math
 from functools import cache
 from pathlib import Path
 from typing import Any, ClassVar
@@ -45,6 +46,20 @@ _CSS = """
 .bpl-live { width: 100%; margin: 0.25rem 0 0.5rem; }
 .bpl-live-status { font-size: 0.85rem; margin-top: 0.25rem; overflow-wrap: anywhere; }
 """
+
+
+def on_grid(control: widgets.Widget) -> None:
+    """Put a slider's value on its step grid, as the page's slider does when it is drawn
+    (noUiSlider snaps its start, and ipywidgets reports the snapped value): Python and the
+    page then begin from the same number."""
+    if isinstance(control, widgets.FloatLogSlider):
+        exponent = math.log(control.value) / math.log(control.base)
+        steps = round((exponent - control.min) / control.step)
+        control.value = control.base ** (control.min + steps * control.step)
+    elif isinstance(control, widgets.FloatSlider | widgets.IntSlider):
+        steps = round((control.value - control.min) / control.step)
+        value = control.min + steps * control.step
+        control.value = type(control.value)(round(value, 12))
 
 
 class BrowserView(anywidget.AnyWidget):
@@ -83,12 +98,14 @@ class LiveExplorer:
         value ipywidgets syncs), and the view learns its options in ``choices``."""
         control = self.controls[name]
         control.add_class(f"bpl-control-{name}")  # for the page's tests and styles
+        on_grid(control)
         trait = trait or name
         if isinstance(control, widgets.widget_selection._Selection):
             labels = [str(label) for label in control._options_labels]
             self.view.choices = {**self.view.choices, trait: labels}
             link = widgets.jslink((control, "index"), (self.view, trait))
         else:
+            setattr(self.view, trait, control.value)
             link = widgets.jslink((control, "value"), (self.view, trait))
         self.links.append(link)
 

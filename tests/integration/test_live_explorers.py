@@ -7,11 +7,13 @@ no request leaves the machine and nothing is written to the console.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pytest
 import test_site
 from browser import PageWatch
+from ipywidgets import FloatLogSlider
 from test_site_interaction import CHAPTERS, build_explorer, explorer_cells
 
 from backprop_lab.explorers.live import LiveExplorer
@@ -51,10 +53,16 @@ def move(page: Any, explorer: LiveExplorer, view: Any, name: str) -> str:
         return f"chose {control.value!r} for {name}"
     handle = box.locator(".noUi-handle")
     handle.focus()
-    up = control.value + control.step <= control.max
-    handle.press("ArrowRight" if up else "ArrowLeft")
-    control.value = round(control.value + (control.step if up else -control.step), 10)
-    return f"moved {name} to {control.value}"
+    if isinstance(control, FloatLogSlider):  # the slider moves the exponent by one step
+        exponent = math.log(control.value) / math.log(control.base)
+        up = exponent + control.step <= control.max + 1e-9
+        handle.press("ArrowRight" if up else "ArrowLeft")
+        control.value = control.base ** (exponent + (control.step if up else -control.step))
+    else:
+        up = control.value + control.step <= control.max
+        handle.press("ArrowRight" if up else "ArrowLeft")
+        control.value = round(control.value + (control.step if up else -control.step), 10)
+    return f"moved {name} to {control.value:.6g}"
 
 
 @pytest.mark.browser

@@ -28,7 +28,7 @@ function descentPercent(value) {
 
 /** `DescentPath.message` for the engine's path `p` (see backprop_lab/calc/descent.py). */
 function descentMessage(p, bound = 1e12) {
-  const eta = `learning rate ${shortNumber(p.learningRate, 6)}`;
+  const eta = `learning rate ${shortNumber(p.learningRate, 3)}`;
   const start = Math.abs(p.dfx[0]);
   const end = Math.abs(p.dfx[p.dfx.length - 1]);
   if (p.regime === "diverging") {

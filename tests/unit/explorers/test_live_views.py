@@ -88,15 +88,16 @@ def neuron_states() -> list[dict[str, Any]]:
 
 
 def test_the_neuron_status_is_the_python_explorers(tmp_path):
-    states = neuron_states()
+    explorers = [bl.NeuronExplorer(**state) for state in neuron_states()]
+    states = [explorer.values() for explorer in explorers]  # on the sliders' grid
     calls = []
     for s in states:
         z = s["w1"] * s["x1"] + s["w2"] * s["x2"] + s["b"]
         a = float(bl.get_activation(s["activation"]).function(z))
         calls.append({"fn": "neuronStatus", "args": [s, z, a]})
     answers = call_view("neuron.js", ["neuronStatus"], calls, tmp_path)["answers"]
-    for state, got in zip(states, answers):
-        assert got["result"] == bl.NeuronExplorer(**state).status, state
+    for explorer, state, got in zip(explorers, states, answers):
+        assert got["result"] == explorer.status, state
 
 
 @given(
@@ -143,7 +144,8 @@ def descent_states() -> list[dict[str, Any]]:
 
 
 def test_the_descent_status_is_the_python_explorers(tmp_path):
-    states = descent_states()
+    explorers = [bl.GradientDescentExplorer(**state) for state in descent_states()]
+    states = [explorer.values() for explorer in explorers]  # on the sliders' grid
     calls = [
         {
             "fn": "descentStatusFor",
@@ -157,8 +159,7 @@ def test_the_descent_status_is_the_python_explorers(tmp_path):
     )
     answers = call_view("descent.js", ["descentStatusFor"], calls, tmp_path, extra)["answers"]
     regimes = set()
-    for state, got in zip(states, answers):
-        explorer = bl.GradientDescentExplorer(**state)
+    for explorer, state, got in zip(explorers, states, answers):
         regimes.add(explorer.path.regime)
         assert got.get("result") == explorer.status, (state, got)
     assert regimes == {"too small", "good", "oscillating", "diverging"}
