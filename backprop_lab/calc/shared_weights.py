@@ -118,15 +118,21 @@ class SharedWeightGradient:
         """The sum as LaTeX (an ``aligned`` block, without ``$$`` delimiters): the general
         term, each use's factors, their numbers, the terms' values, the total."""
         products = [_numbers_product([f.value for f in u.factors]) for u in self.uses]
-        rows = [
-            f"{self.symbol} &= {self.general_term}",
-            "&= " + " + ".join(u.symbol for u in self.uses),
-            "&= " + " + ".join(f"\\left({p}\\right)" for p in products),
-        ]
+        rows = [f"{self.symbol} &= {self.general_term}"]
+        rows += self._summed([u.symbol for u in self.uses])
+        rows += self._summed([f"\\left({p}\\right)" for p in products])
         if len(self.uses) > 1:
             rows.append("&= " + _numbers_sum([u.value for u in self.uses]))
         rows.append(f"&= {_latex_number(self.value)}")
         return "\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}"
+
+    def _summed(self, terms: list[str]) -> list[str]:
+        """Rows of ``&= t_1 + t_2 + ...``: one row if short, else one term per row (a page
+        is about eight factors wide)."""
+        factors = sum(len(u.factors) for u in self.uses)
+        if factors <= 8:
+            return ["&= " + " + ".join(terms)]
+        return [f"&= {terms[0]}"] + [f"&\\quad + {term}" for term in terms[1:]]
 
     def _what(self) -> str:
         return "one per output position j" if self.index_name == "j" else "one per time step t"

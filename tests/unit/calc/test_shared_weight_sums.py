@@ -76,6 +76,8 @@ def test_recurrent_weight_by_hand():
     assert "back through" not in last[0].meaning
     markdown = steps._repr_markdown_()
     assert "$$" in markdown and "(W_h)_{0,0}" in markdown and "h_{2,0}" in markdown
+    # nine factors do not fit on one line of a page: one term per row
+    assert steps.to_latex().count("&\\quad + ") == 4
 
 
 @given(conv_case())
