@@ -6,7 +6,8 @@ enforces this, ``docs/architecture.md`` explains it):
 - :mod:`backprop_lab.checks`: argument and memory checks;
 - :mod:`backprop_lab.nn`: activations, losses, :class:`Network`, training (numpy only);
 - :mod:`backprop_lab.calc`: the chain rule step by step, gradient checks, :class:`Value`,
-  1-D descent, cost measurements, data sets, convolution and recurrence (numpy only);
+  1-D descent, cost measurements, data sets, convolution, pooling and recurrence forward
+  and backward, gradient clipping, shared weights' gradients step by step (numpy only);
 - :mod:`backprop_lab.plotting`: every figure (matplotlib, never ipywidgets);
 - :mod:`backprop_lab.explorers`: the interactive explorers (ipywidgets);
 - :mod:`backprop_lab.textbook`: exercises and site detection for the chapters.
@@ -47,7 +48,21 @@ _NAMES = {
     "check_gradients": "calc.gradcheck",
     "conv1d_run": "calc.convolution",
     "convolution_matrix": "calc.convolution",
+    "conv1d": "calc.convolution",
+    "conv1d_backward": "calc.convolution",
+    "conv2d": "calc.convolution",
+    "conv2d_backward": "calc.convolution",
+    "max_pool1d": "calc.pooling",
+    "max_pool1d_backward": "calc.pooling",
     "recurrent_unroll": "calc.recurrence",
+    "rnn_forward": "calc.recurrence",
+    "rnn_backward": "calc.recurrence",
+    "RNNGradients": "calc.recurrence",
+    "clip_gradients": "calc.clipping",
+    "ClippedGradients": "calc.clipping",
+    "SharedWeightGradient": "calc.shared_weights",
+    "conv1d_chain_rule": "calc.shared_weights",
+    "rnn_chain_rule": "calc.shared_weights",
     "bump_network": "calc.universal",
     "bump_contributions": "calc.universal",
     "CodeExercise": "textbook.exercises",
