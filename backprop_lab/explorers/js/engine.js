@@ -266,14 +266,6 @@ function _relu(z) {
   return z > 0 || z !== z ? z : 0; // NaN stays NaN, as np.maximum
 }
 
-function _softplus(z) {
-  // np.logaddexp(0, z)
-  if (z === 0) return Math.LN2;
-  if (z < 0) return Math.log1p(_exp(z));
-  if (z > 0) return z + Math.log1p(_exp(-z));
-  return z;
-}
-
 function _apply(code, z) {
   switch (code) {
     case _SIGMOID:
@@ -607,14 +599,23 @@ function _pass(m, ws, X, Y, rows, first, count, grad) {
         if (grad) for (let k = 0; k < K; k++) dL[k] = out[k] * (dL[k] - dot) * scale;
       }
     } else {
-      for (let k = 0; k < K; k++) out[k] = _apply(output, zOut[k]);
       if (lossCode === _BCE) {
+        // the sigmoid and softplus(z) = max(z, 0) + log1p(e^-|z|) share one exponential
         for (let k = 0; k < K; k++) {
           const z = zOut[k];
-          sampleLoss += _softplus(z) - Y[yBase + k] * z;
-          dL[k] = (out[k] - Y[yBase + k]) * scale;
+          const e = _exp(-Math.abs(z));
+          const a = z >= 0 ? 1.0 / (1.0 + e) : e / (1.0 + e);
+          out[k] = a;
+          // np.logaddexp(0, z): ln 2 at 0, NaN stays NaN
+          let softplus = z;
+          if (z === 0) softplus = Math.LN2;
+          else if (z > 0) softplus = z + Math.log1p(e);
+          else if (z < 0) softplus = Math.log1p(e);
+          sampleLoss += softplus - Y[yBase + k] * z;
+          dL[k] = (a - Y[yBase + k]) * scale;
         }
       } else {
+        for (let k = 0; k < K; k++) out[k] = _apply(output, zOut[k]);
         const factor = 2.0 / K;
         for (let k = 0; k < K; k++) {
           const diff = Y[yBase + k] - out[k];
