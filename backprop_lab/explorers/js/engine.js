@@ -66,6 +66,11 @@
  *
  * Bad arguments throw an Error naming the argument, what was expected and what was given.
  *
+ * Numbers: float64 throughout. `tanh` and `exp` are computed here in plain arithmetic (the
+ * JIT inlines them; calls into C took half a run's time), within 2 units in the last place;
+ * numpy's matrix products add in another order. So the engine equals the package to about
+ * 1e-15 relative per pass, 1e-12 over 50 updates, 1e-6 over 1000 (checked by the tests).
+ *
  * Inclusion in a widget
  * ---------------------
  * An anywidget's `_esm` must be one self-contained module. The widget's own code is
