@@ -102,3 +102,44 @@ def test_every_live_explorer_answers_every_control(chromium, site_url, docname, 
         assert not watch.problems(), watch.problems()
     finally:
         context.close()
+
+
+SLIDER_NAMES = """
+() => Array.from(document.querySelectorAll(".bpl-live-explorer .widget-slider")).map((s) => {
+  const handle = s.querySelector(".noUi-handle");
+  const label = document.getElementById(handle.getAttribute("aria-labelledby") || "");
+  const readout = s.querySelector(".widget-readout");
+  return {
+    name: label ? label.textContent.trim() : null,
+    valuetext: handle.getAttribute("aria-valuetext"),
+    readout: readout ? (readout.value ?? readout.textContent).trim() : null,
+    tabindex: handle.getAttribute("tabindex"),
+  };
+})
+"""
+
+
+@pytest.mark.browser
+def test_slider_handles_have_a_name_and_announce_their_value(chromium, site_url):
+    """widgets-setup.js: each handle is named by its label and announces the readout (not a
+    position), also after a move; no element carries the tooltip "null"."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
+        page.wait_for_selector(".bpl-live-explorer .bpl-live-status", timeout=60_000)
+        page.wait_for_function(
+            "() => document.querySelector('.bpl-live-explorer .noUi-handle[aria-valuetext]')"
+        )
+        sliders = page.evaluate(SLIDER_NAMES)
+        assert sliders and all(s["name"] for s in sliders), sliders
+        assert all(s["valuetext"] == s["readout"] for s in sliders), sliders
+        handle = page.locator(".bpl-live-explorer .bpl-control-w1 .noUi-handle")
+        handle.focus()
+        handle.press("ArrowRight")
+        page.wait_for_function(
+            "() => document.querySelector('.bpl-live-explorer .bpl-control-w1 .noUi-handle')"
+            ".getAttribute('aria-valuetext') === '1.10'"
+        )
+        assert page.locator('[title="null"]').count() == 0
+    finally:
+        page.close()
