@@ -16,6 +16,7 @@ import warnings
 import matplotlib
 import numpy as np
 import pytest
+from junk import JUNK, RAW
 
 import backprop_lab as bl
 from backprop_lab.calc import efficiency as ef
@@ -23,40 +24,6 @@ from backprop_lab.plotting import animation, curves, diagram, surfaces
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-
-JUNK = {
-    "None": None,
-    "text": "junk",
-    "-1": -1,
-    "0": 0,
-    "2.5": 2.5,
-    "True": True,
-    "nan": float("nan"),
-    "inf": float("inf"),
-    "1e300": 1e300,
-    "[]": [],
-    "object": object(),
-    "3-D array": np.zeros((3, 3, 3)),
-    "10**12": 10**12,
-    "{}": {},
-    "-5.0": -5.0,
-}
-
-# words that only Python's or numpy's own messages use
-RAW = (
-    "object has no attribute",
-    "not supported between",
-    "could not convert",
-    "ufunc",
-    "object is not",
-    "unsupported operand",
-    "can't multiply",
-    "cannot convert",
-    "Errno",
-    "only integers, slices",
-    "invalid literal",
-    "argument must be",
-)
 
 X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
 Y = np.array([[1.0], [1.0], [0.0], [0.0]])

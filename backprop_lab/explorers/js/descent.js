@@ -119,35 +119,23 @@ function drawDescent(figure, state) {
 }
 
 function render({ model, el }) {
-  el.classList.add("bpl-live", "bpl-live-descent");
-  let state = descentState(model);
-  const figure = createFigure(el, {
-    panels: 2,
-    aspect: 0.75,
+  return liveView({
+    model,
+    el,
+    name: "descent",
     label: "gradient descent in one dimension",
-    draw: (f) => drawDescent(f, state),
+    traits: DESCENT_TRAITS,
+    compute: descentState,
+    draw: drawDescent,
+    status: (state) => descentMessage(state.path),
+    // another function starts from its own suggested start (the start slider follows)
+    onChange: {
+      function: (m) => {
+        m.set("start", DESCENT_FUNCTIONS[chosen(m, "function")].start);
+        m.save_changes();
+      },
+    },
   });
-  const say = createStatus(el, figure.canvas);
-  function update() {
-    state = descentState(model);
-    figure.redraw();
-    say(descentMessage(state.path));
-  }
-  // another function starts from its own suggested start (the start slider follows)
-  function functionChanged() {
-    const fn = DESCENT_FUNCTIONS[chosen(model, "function")];
-    model.set("start", fn.start);
-    model.save_changes();
-    update();
-  }
-  for (const name of DESCENT_TRAITS) if (name !== "function") model.on(`change:${name}`, update);
-  model.on("change:function", functionChanged);
-  update();
-  return () => {
-    for (const name of DESCENT_TRAITS) if (name !== "function") model.off(`change:${name}`, update);
-    model.off("change:function", functionChanged);
-    figure.dispose();
-  };
 }
 
 export default { render };

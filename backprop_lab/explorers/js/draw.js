@@ -130,6 +130,40 @@ function createStatus(el, canvas) {
   };
 }
 
+/**
+ * The whole life of a view in `render({model, el})`: a figure and a status line; on every
+ * change of one of `traits`, `compute(model)` gives the state, `draw(figure, state)` draws
+ * it and `status(state)` says it. `onChange[name]` runs first for that trait (it may set
+ * other traits). Returns the clean-up function anywidget calls when the view goes.
+ */
+function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, compute, draw, status, onChange = {} }) {
+  el.classList.add("bpl-live", `bpl-live-${name}`);
+  let state = compute(model);
+  const figure = createFigure(el, { panels, aspect, label, draw: (f) => draw(f, state) });
+  const say = createStatus(el, figure.canvas);
+  function update() {
+    state = compute(model);
+    figure.redraw();
+    say(status(state));
+    el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+  }
+  const handlers = traits.map((trait) => {
+    const handler = onChange[trait]
+      ? () => {
+          onChange[trait](model);
+          update();
+        }
+      : update;
+    model.on(`change:${trait}`, handler);
+    return [trait, handler];
+  });
+  update();
+  return () => {
+    for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
+    figure.dispose();
+  };
+}
+
 // ------------------------------------------------------------------------------ axes
 
 /** About `count` round tick values covering [low, high]. */

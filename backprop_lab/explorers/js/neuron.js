@@ -82,27 +82,17 @@ function drawNeuron(figure, state) {
 }
 
 function render({ model, el }) {
-  el.classList.add("bpl-live", "bpl-live-neuron");
-  let state = neuronState(model);
-  const figure = createFigure(el, {
-    panels: 2,
-    aspect: 0.8,
+  return liveView({
+    model,
+    el,
+    name: "neuron",
     label: "one neuron",
-    draw: (f) => drawNeuron(f, state),
+    traits: NEURON_TRAITS,
+    aspect: 0.8,
+    compute: neuronState,
+    draw: drawNeuron,
+    status: (state) => neuronStatus(state.v, state.z, state.a),
   });
-  const say = createStatus(el, figure.canvas);
-  function update() {
-    state = neuronState(model);
-    figure.redraw();
-    say(neuronStatus(state.v, state.z, state.a));
-    el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
-  }
-  for (const name of NEURON_TRAITS) model.on(`change:${name}`, update);
-  update();
-  return () => {
-    for (const name of NEURON_TRAITS) model.off(`change:${name}`, update);
-    figure.dispose();
-  };
 }
 
 export default { render };
