@@ -146,7 +146,7 @@ def test_slider_handles_have_a_name_and_announce_their_value(chromium, site_url)
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
-        page.wait_for_selector(".bpl-live-explorer .bpl-live-status", timeout=60_000)
+        page.wait_for_selector(".bpl-live-explorer .bpl-live-status", state="attached")
         page.wait_for_function(
             "() => document.querySelector('.bpl-live-explorer .noUi-handle[aria-valuetext]')"
         )
