@@ -163,3 +163,24 @@ def test_slider_handles_have_a_name_and_announce_their_value(chromium, site_url)
         assert page.locator('[title="null"]').count() == 0
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_the_static_page_does_not_report_anywidgets_kernel_timeout(chromium, site_url):
+    """widgets-setup.js: anywidget's 2 s "Failed to initialize model." rejection (it only
+    gates kernel messages; a slow first layout triggers it) is not reported on the static
+    site, and any other unhandled rejection still is."""
+    page = chromium.new_page()
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
+        page.evaluate(
+            "() => { Promise.reject(new Error('[anywidget] Failed to initialize model.'));"
+            " Promise.reject(new Error('a real failure')); }"
+        )
+        page.wait_for_timeout(300)
+        problems = " ".join(watch.problems())
+        assert "a real failure" in problems
+        assert "Failed to initialize model" not in problems
+    finally:
+        page.close()
