@@ -35,12 +35,16 @@ from backprop_lab.nn.network import Network
 from backprop_lab.nn.parameters import parse_parameter
 
 __all__ = [
+    "LABELLED_LAYER_SIZE",
     "BackpropStepper",
     "BackpropStepperView",
     "ForwardStepper",
     "ForwardStepperView",
     "StepperView",
 ]
+
+LABELLED_LAYER_SIZE = 4
+"""Up to this many neurons in every layer, each weight is written on its edge."""
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -195,9 +199,14 @@ class _Stepper(LiveExplorer):
         loss: bool,
     ) -> dict[str, str]:
         """The text on the diagram (``stepperLabels`` in the page), keyed as
-        :class:`~backprop_lab.plotting.diagram.NetworkDiagram` keys its labels."""
+        :class:`~backprop_lab.plotting.diagram.NetworkDiagram` keys its labels. Every
+        weight is written on its edge while no layer has more than
+        :data:`LABELLED_LAYER_SIZE` neurons; beyond, only the chain-rule path's weights (a
+        label per edge would cover the picture)."""
         net, t, b = self.net, self.trace, self.backward
         sizes = net.layer_sizes
+        everywhere = max(sizes) <= LABELLED_LAYER_SIZE
+        on_path = set(self.highlighted) if isinstance(self, BackpropStepper) else set()
         labels: dict[str, str] = {}
         for layer, n in enumerate(sizes):
             kind = "input" if layer == 0 else _kind(layer, self.n_layers)
@@ -223,6 +232,8 @@ class _Stepper(LiveExplorer):
             for i in range(w.shape[0]):
                 for j in range(w.shape[1]):
                     name = f"W{layer}[{i},{j}]"
+                    if not (everywhere or name in on_path):
+                        continue
                     parts = [f"w={_num(w[i, j])}"]
                     if name in gradients:
                         parts.append(f"∂E/∂w={_num(b.gradients.weights[layer - 1][i, j])}")

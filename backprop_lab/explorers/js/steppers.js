@@ -27,6 +27,9 @@ const STEPPER_COLORS = Object.freeze({
   gradient: "#1b7837",
   path: "#e08214",
 });
+// up to this many neurons in every layer, each weight is written on its edge; beyond,
+// only the chain-rule path's (`LABELLED_LAYER_SIZE` in steppers.py)
+const STEPPER_LABELLED_LAYER_SIZE = 4;
 const STEPPER_EDGE_PLACES = [0.36, 0.3, 0.44, 0.24, 0.52, 0.6, 0.2, 0.68];
 const STEPPER_WORDS = { sigmoid: "sigmoid", tanh: "tanh", relu: "ReLU", identity: "identity", softmax: "softmax" };
 
@@ -95,9 +98,11 @@ function stepperPass(d) {
 }
 
 /** The text on the diagram, keyed as `NetworkDiagram.labels` (`_Stepper._labels`). */
-function stepperLabels(d, pass, shown) {
+function stepperLabels(d, pass, shown, path) {
   const labels = {};
   const { L } = pass;
+  const everywhere = Math.max(...d.sizes) <= STEPPER_LABELLED_LAYER_SIZE;
+  const onPath = new Set(path.edges);
   d.sizes.forEach((n, layer) => {
     const kind = layer === 0 ? "input" : stepperKind(layer, L);
     labels[`layer ${layer}`] = `${kind} layer` + (layer ? ` (${layer})` : "");
@@ -117,6 +122,7 @@ function stepperLabels(d, pass, shown) {
     for (let i = 0; i < d.sizes[l - 1]; i++) {
       for (let j = 0; j < d.sizes[l]; j++) {
         const name = `W${l}[${i},${j}]`;
+        if (!(everywhere || onPath.has(name))) continue;
         const parts = [`w=${stepperNumber(d.weights[l - 1][i][j])}`];
         if (shown.gradients.has(name)) parts.push(`∂E/∂w=${stepperNumber(pass.gradWeights[l - 1][i][j])}`);
         labels[name] = parts.join("\n");
@@ -201,7 +207,7 @@ function forwardStepper(d) {
     kind: "forward",
     step,
     nSteps,
-    labels: stepperLabels(d, pass, shown),
+    labels: stepperLabels(d, pass, shown, { edges: [] }),
     explanation: lines.join("\n"),
     status: `Step ${step} of ${nSteps}: ${what}`,
     path: { edges: [], neurons: new Set() },
@@ -275,6 +281,7 @@ function backpropStepper(d) {
   const deltas = new Set();
   if (step >= 1) for (let m = ref.layer + 1; m <= L; m++) for (let k = 0; k < d.sizes[m]; k++) deltas.add(`${m},${k}`);
   if (step >= nSteps - 1) deltas.add(`${ref.layer},${ref.j}`);
+  const path = stepperPath(d.sizes, ref);
   const shown = {
     biases: new Set(),
     netInputs: new Set(every),
@@ -317,10 +324,10 @@ function backpropStepper(d) {
     step,
     nSteps,
     param,
-    labels: stepperLabels(d, pass, shown),
+    labels: stepperLabels(d, pass, shown, path),
     explanation: lines.join("\n"),
     status,
-    path: stepperPath(d.sizes, ref),
+    path,
     linesBelow: 2,
     purple: deltas.size > 0,
   };

@@ -89,6 +89,7 @@ def networks() -> dict[str, tuple[bl.Network, Any, Any]]:
             [0.7, 0.1],
             [0.2, 0.3, 0.5],
         ),
+        "wide 2-5-3-1": (bl.Network([2, 5, 3, 1], activation="tanh", seed=6), [0.9, 0.1], [0.3]),
     }
     return nets
 
@@ -144,8 +145,8 @@ def test_the_forward_stepper_in_the_page_says_what_python_says(tmp_path):
         for step in range(stepper.n_steps + 1):
             stepper.controls["step"].value = step
             states.append((said(stepper), data_of(stepper)))
-    # 2-2-2, 2-3-1, 3-4-3, 2-2-2-1, 2-3-2, 2-3, then 2-3-1 without a target
-    assert compare(states, tmp_path) == 6 + 6 + 6 + 8 + 6 + 4 + 5
+    # 2-2-2, 2-3-1, 3-4-3, 2-2-2-1, 2-3-2, 2-3, 2-5-3-1, then 2-3-1 without a target
+    assert compare(states, tmp_path) == 6 + 6 + 6 + 8 + 6 + 4 + 8 + 5
 
 
 def test_the_backprop_stepper_in_the_page_says_what_python_says(tmp_path):
@@ -329,6 +330,17 @@ def test_a_shorter_chain_stops_at_its_own_last_step():
     assert stepper.controls["step"].max == 3 and stepper.n_steps == 2  # softmax: one delta
     stepper.controls["step"].value = 3
     assert stepper.step == 2 and stepper.status.startswith("Step 2 of 2: dE/dW2[0,0]")
+
+
+def test_a_wide_network_writes_only_the_paths_weights():
+    net, x, y = networks()["wide 2-5-3-1"]
+    forward = ForwardStepper(network=net, x=x, y=y)
+    assert not [key for key in forward.labels if key.startswith("W")]
+    stepper = BackpropStepper(network=net, x=x, y=y, param="W2[4,1]")
+    assert stepper.highlighted == ["W2[4,1]", "W3[1,0]"]
+    assert sorted(key for key in stepper.labels if key.startswith("W")) == ["W2[4,1]", "W3[1,0]"]
+    small = BackpropStepper(param="W2[0,0]")
+    assert len([key for key in small.labels if key.startswith("W")]) == 8  # 2-2-2: all
 
 
 def test_a_float32_network_is_stepped_through_in_float64():
