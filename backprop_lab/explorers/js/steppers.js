@@ -505,17 +505,17 @@ function drawStepper(figure, state) {
   });
   // targets and loss on the right, layer names on top
   if (d.y.length) {
-    d.y.forEach((_, k) => {
+    d.y.forEach((target, k) => {
       const [cx, cy] = at(L, k);
       boxes.push(stepperText(ctx, labels[`y[${k}]`], px(cx) + radius * 1.3, py(cy), { align: "left", font, color: theme.foreground }));
     });
     if (labels.loss) {
-      const outs = d.y.map((_, k) => at(L, k));
+      const outs = d.y.map((target, k) => at(L, k));
       const cy = outs.length > 1 ? outs.reduce((s, p) => s + p[1], 0) / outs.length : -layout.radius * 0.95;
       stepperText(ctx, labels.loss, px(outs[0][0]) + radius * 1.3, py(cy), { align: "left", font: font + 0.5, color: green, bold: true });
     }
   }
-  d.sizes.forEach((_, layer) => {
+  d.sizes.forEach((size, layer) => {
     stepperText(ctx, labels[`layer ${layer}`], px(2.1 * layer), py(y1 - 0.08), { baseline: "top", font: font + 0.5, color: theme.foreground, bold: true });
   });
   // each weight on its edge, slid along it to where it meets the least
