@@ -569,13 +569,31 @@ function render({ model, el }) {
     controls.appendChild(button);
     buttons[name] = button;
   }
+  // The explanation's box keeps the height of the tallest text it has held, and contains
+  // its layout: a step that changes its lines then relays out this box, not the chapter
+  // (on a long page that took 100 ms a step).
   const explanation = document.createElement("div");
   explanation.className = "bpl-stepper-explanation";
   explanation.style.fontSize = "0.9rem";
   explanation.style.overflowWrap = "anywhere";
-  explanation.style.minHeight = "4em";
+  const lines = document.createElement("div");
+  explanation.appendChild(lines);
+  let tallest = 0;
+  let observer = null;
+  if (typeof ResizeObserver !== "undefined") {
+    explanation.style.contain = "strict";
+    explanation.style.height = "0px";
+    observer = new ResizeObserver(() => {
+      const height = Math.ceil(lines.offsetHeight);
+      if (height > tallest) {
+        tallest = height;
+        explanation.style.height = `${height}px`;
+      }
+    });
+    observer.observe(lines);
+  }
   function explain(state) {
-    explanation.replaceChildren(
+    lines.replaceChildren(
       ...(state.error ? [] : state.explanation.split("\n")).map((text) => {
         const row = document.createElement("div");
         row.textContent = text;
@@ -608,7 +626,10 @@ function render({ model, el }) {
   const status = el.querySelector(".bpl-live-status");
   el.insertBefore(controls, status);
   el.insertBefore(explanation, status);
-  return dispose;
+  return () => {
+    if (observer) observer.disconnect();
+    dispose();
+  };
 }
 
 export default { render };
