@@ -580,16 +580,19 @@ function render({ model, el }) {
   explanation.appendChild(lines);
   let tallest = 0;
   let observer = null;
+  function fit() {
+    const height = Math.ceil(lines.offsetHeight); // 0 while the view is not in the page
+    if (height > tallest) {
+      tallest = height;
+      explanation.style.height = `${height}px`;
+    }
+  }
   if (typeof ResizeObserver !== "undefined") {
     explanation.style.contain = "strict";
     explanation.style.height = "0px";
-    observer = new ResizeObserver(() => {
-      const height = Math.ceil(lines.offsetHeight);
-      if (height > tallest) {
-        tallest = height;
-        explanation.style.height = `${height}px`;
-      }
-    });
+    // on entering the page and when the column's width rewraps the lines; in the next
+    // frame, since resizing inside an observer's callback is a "ResizeObserver loop"
+    observer = new ResizeObserver(() => requestAnimationFrame(fit));
     observer.observe(lines);
   }
   function explain(state) {
@@ -602,6 +605,7 @@ function render({ model, el }) {
     );
     buttons.previous.disabled = !!state.error || state.step <= 0;
     buttons.next.disabled = !!state.error || state.step >= state.nSteps;
+    if (observer) fit();
     return state.status;
   }
   const dispose = liveView({
