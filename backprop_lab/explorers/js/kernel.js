@@ -106,25 +106,16 @@ function drawKernel(figure, s) {
     if (m < k) for (let j = 0; j < s.g.length; j++) steps.push(steps[j] + s.g[j] * KERNEL_SIGNAL[j + m]);
     running.push(steps);
   }
+  const used = s.kernel.map(kernelNumber).join(", ");
   const middle = drawAxes(ctx, panels[1], theme, {
-    xlim: [-0.6, 2.6],
+    xlim: [-0.5, 2.5],
     ylim: kernelLimits(running.flat()),
-    xlabel: "tap m",
+    xlabel: k === 3 ? `tap m of w = (${used})` : `tap m of w = (${used}); w2 = ${kernelNumber(s.weights[2])} unused`,
     ylabel: "dE/dw_m",
     title: "dE/dw_m, summed position by position",
     zeroLines: true,
   });
-  for (let m = 0; m < 3; m++) {
-    const used = m < k;
-    const label = `w${m} = ${kernelNumber(s.weights[m])}${used ? "" : " (unused)"}`;
-    ctx.save();
-    ctx.font = `${Math.max(9, Math.min(12, (middle.right - middle.left) / 22))}px sans-serif`;
-    ctx.fillStyle = used ? theme.foreground : theme.muted;
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.fillText(label, middle.x(m), middle.top + 3);
-    ctx.restore();
-    if (!used) continue;
+  for (let m = 0; m < k; m++) {
     const total = s.gradKernel[m];
     kernelBar(ctx, middle, m, total, 0.32, "rgba(33, 102, 172, 0.35)");
     const steps = running[m];

@@ -94,7 +94,7 @@ function drawThroughTime(figure, s) {
   const right = drawAxes(ctx, panels[1], theme, {
     xlim: [-0.7, 1.7],
     ylim: limits,
-    xlabel: s.clipping ? "before | after clipping" : "before | after (clipping off)",
+    xlabel: s.clipping ? "0: before, 1: after clipping" : "0: before, 1: after (clipping off)",
     ylabel: "log10 norm of the gradients",
     title: `norm ${shortNumber(s.clip.norm, 3)}, threshold c = ${shortNumber(s.maxNorm, 3)}`,
   });
@@ -105,7 +105,7 @@ function drawThroughTime(figure, s) {
     const top = right.y(v);
     const bottom = right.y(limits[0]);
     ctx.save();
-    ctx.fillStyle = k === 0 ? BOOK.blue : BOOK.orange;
+    ctx.fillStyle = k === 0 ? BOOK.blue : s.clipping ? BOOK.orange : theme.muted;
     ctx.fillRect(x0, Math.min(top, bottom), x1 - x0, Math.abs(bottom - top));
     ctx.restore();
   });
@@ -114,6 +114,13 @@ function drawThroughTime(figure, s) {
     width: 1.5,
     dash: [6, 4],
   });
+  ctx.save();
+  ctx.font = "12px sans-serif";
+  ctx.fillStyle = s.clipping ? theme.foreground : theme.muted;
+  ctx.textAlign = "right";
+  ctx.textBaseline = "bottom";
+  ctx.fillText(`c = ${shortNumber(s.maxNorm, 3)}`, right.right - 4, right.y(threshold) - 2);
+  ctx.restore();
 }
 
 function render({ model, el }) {
