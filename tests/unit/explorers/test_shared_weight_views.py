@@ -29,6 +29,45 @@ THROUGH_TIME_CALL = (
     " return throughTimeStatus(throughTimeCompute(w, steps, clipping, maxNorm)); }"
 )
 
+# A 2-D context that accepts every drawing call and counts those given a number that is
+# not finite (a NaN coordinate draws nothing, silently): the pictures drawn under Node.
+FAKE_CANVAS = """
+function fakeFigure(panels) {
+  const bad = [];
+  const target = { calls: 0 };
+  const ctx = new Proxy(target, {
+    get: (t, key) => (key in t ? t[key] : (...args) => {
+      t.calls += 1;
+      if (args.some((a) => typeof a === "number" && !Number.isFinite(a))) bad.push(String(key));
+    }),
+    set: (t, key, value) => { t[key] = value; return true; },
+  });
+  const rects = Array.from({ length: panels }, (_, k) => ({ x: 300 * k, y: 0, w: 300, h: 240 }));
+  const theme = { dark: false, background: "#fff", foreground: "#222", muted: "#666",
+                  frame: "#888", zero: "#bbb" };
+  return { figure: { ctx, panels: rects, theme, width: 300 * panels, height: 240 }, bad, target };
+}
+function fakeCanvasSeesNaN() {
+  const f = fakeFigure(1);
+  const { ctx, panels, theme } = f.figure;
+  const axes = drawAxes(ctx, panels[0], theme, { xlim: [0, 1], ylim: [0, 1] });
+  const before = f.bad.length;
+  drawPoint(ctx, axes, 0.5, NaN);
+  return [before, f.bad.length];
+}
+"""
+KERNEL_DRAW = (
+    FAKE_CANVAS + "function kernelDrawFor(taps, weights) { const f = fakeFigure(3);"
+    " drawKernel(f.figure, kernelCompute(taps, weights));"
+    " return { calls: f.target.calls, bad: f.bad }; }"
+)
+THROUGH_TIME_DRAW = (
+    FAKE_CANVAS + "function throughTimeDrawFor(w, steps, clipping, maxNorm) {"
+    " const f = fakeFigure(2);"
+    " drawThroughTime(f.figure, throughTimeCompute(w, steps, clipping, maxNorm));"
+    " return { calls: f.target.calls, bad: f.bad }; }"
+)
+
 # ----------------------------------------------------------------- the kernel explorer
 
 
@@ -78,6 +117,34 @@ def test_sums_that_cancel_show_zero_in_both_languages(tmp_path):
     call = {"fn": "kernelStatusFor", "args": [3, [0.1, 0.2, -0.3]]}
     answer = call_view("kernel.js", ["kernelStatusFor"], [call], tmp_path, KERNEL_CALL)
     assert answer["answers"][0]["result"] == explorer.status
+
+
+def test_no_kernel_a_reader_can_set_throws_or_says_nan(tmp_path):
+    """Every tap on a 0.5 grid of its slider (and its ends), with 2 and 3 taps: the status
+    and the picture (drawn on a counting fake canvas)."""
+    grid = [-3.0 + 0.5 * k for k in range(13)]
+    calls = [
+        {"fn": "kernelStatusFor", "args": [taps, list(weights)]}
+        for taps in (2, 3)
+        for weights in itertools.product(grid, repeat=3)
+        if taps == 3 or weights[2] == 0.0
+    ]
+    draws = [{"fn": "kernelDrawFor", "args": call["args"]} for call in calls]
+    answers = call_view(
+        "kernel.js",
+        ["kernelStatusFor", "kernelDrawFor", "fakeCanvasSeesNaN"],
+        [*calls, *draws, {"fn": "fakeCanvasSeesNaN", "args": []}],
+        tmp_path,
+        KERNEL_CALL + KERNEL_DRAW,
+    )["answers"]
+    assert answers.pop()["result"] == [0, 1]  # the fake canvas does see a NaN coordinate
+    for call, got in zip(calls + draws, answers, strict=True):
+        assert "error" not in got, (call, got)
+        if call["fn"] == "kernelDrawFor":  # drawn, with finite numbers only
+            assert got["result"]["calls"] > 50 and not got["result"]["bad"], (call, got)
+        else:
+            assert "nan" not in got["result"] and "inf" not in got["result"], (call, got)
+    assert len(calls) == 13**2 + 13**3
 
 
 def test_kernel_view_holds_the_explorers_settings():
@@ -134,19 +201,28 @@ def test_the_through_time_status_is_the_python_explorers(tmp_path):
 
 
 def test_no_setting_a_reader_can_reach_throws_or_says_nan(tmp_path):
-    """Every W_h of the slider and every length, clipping on at the slider's ends."""
+    """Every W_h of the slider and every length, clipping on at the slider's ends: the
+    status and the picture (drawn on a counting fake canvas)."""
     calls = [
         {"fn": "throughTimeStatusFor", "args": [w, steps, True, max_norm]}
         for w in WEIGHTS
         for steps in range(2, 61)
         for max_norm in (0.01, 100.0)
     ]
+    draws = [{"fn": "throughTimeDrawFor", "args": call["args"]} for call in calls]
     answers = call_view(
-        "through_time.js", ["throughTimeStatusFor"], calls, tmp_path, THROUGH_TIME_CALL
+        "through_time.js",
+        ["throughTimeStatusFor", "throughTimeDrawFor"],
+        calls + draws,
+        tmp_path,
+        THROUGH_TIME_CALL + THROUGH_TIME_DRAW,
     )["answers"]
-    for call, got in zip(calls, answers, strict=True):
+    for call, got in zip(calls + draws, answers, strict=True):
         assert "error" not in got, (call, got)
-        assert "nan" not in got["result"] and "inf" not in got["result"], (call, got)
+        if call["fn"] == "throughTimeDrawFor":  # drawn, with finite numbers only
+            assert got["result"]["calls"] > 50 and not got["result"]["bad"], (call, got)
+        else:
+            assert "nan" not in got["result"] and "inf" not in got["result"], (call, got)
 
 
 def test_the_through_time_explorer_starts_at_the_chapters_example():
