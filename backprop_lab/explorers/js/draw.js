@@ -131,21 +131,68 @@ function createStatus(el, canvas) {
 }
 
 /**
+ * Record the work since `began` (a `performance.now()`) as a User Timing measure named
+ * `name`, which benchmarks/bench_pages.py reads to find the longest task of our own code.
+ */
+function timed(name, began) {
+  if (typeof performance.measure === "function") performance.measure(name, { start: began });
+}
+
+/**
+ * Call `start()` once, when `el` first comes near the visible part of the page (within
+ * `margin`), or before the page is printed, whichever is first: an explorer below the fold
+ * costs nothing until the reader scrolls to it. Without IntersectionObserver (Node),
+ * at once. Returns a function that cancels the wait.
+ */
+function whenVisible(el, start, margin = "300px") {
+  if (typeof IntersectionObserver !== "function") {
+    start();
+    return () => {};
+  }
+  let waiting = true;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) go();
+    },
+    { rootMargin: `${margin} 0px` },
+  );
+  function cancel() {
+    waiting = false;
+    observer.disconnect();
+    window.removeEventListener("beforeprint", go);
+  }
+  function go() {
+    if (!waiting) return;
+    cancel();
+    start();
+  }
+  observer.observe(el);
+  window.addEventListener("beforeprint", go);
+  return cancel;
+}
+
+/**
  * The whole life of a view in `render({model, el})`: a figure and a status line; on every
  * change of one of `traits`, `compute(model)` gives the state, `draw(figure, state)` draws
  * it and `status(state)` says it. `onChange[name]` runs first for that trait (it may set
- * other traits). Returns the clean-up function anywidget calls when the view goes.
+ * other traits). Nothing is computed until the view first comes into sight
+ * (`whenVisible`); changes before that are read then. Returns the clean-up function
+ * anywidget calls when the view goes.
  */
 function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, compute, draw, status, onChange = {} }) {
   el.classList.add("bpl-live", `bpl-live-${name}`);
-  let state = compute(model);
-  const figure = createFigure(el, { panels, aspect, label, draw: (f) => draw(f, state) });
+  let state = null;
+  let started = false;
+  const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
   const say = createStatus(el, figure.canvas);
   function update() {
+    if (!started) return;
+    const began = performance.now();
     state = compute(model);
     figure.redraw();
     say(status(state));
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    timed(`bpl ${name} update`, began);
   }
   const handlers = traits.map((trait) => {
     const handler = onChange[trait]
@@ -157,10 +204,59 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
     model.on(`change:${trait}`, handler);
     return [trait, handler];
   });
-  update();
+  const cancel = whenVisible(el, () => {
+    started = true;
+    update();
+  });
   return () => {
+    cancel();
     for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
     figure.dispose();
+  };
+}
+
+/**
+ * Run a generator of work (the engine's `trainSteps`) a slice at a time, so that the page
+ * never freezes: each animation frame takes `next()` until `budget` milliseconds have gone,
+ * then calls `onFrame(progress)` with the last value yielded (to draw as it goes). When the
+ * generator returns, `onDone(result)` gets its value. An error thrown by the work goes to
+ * `onError(error)` (default: `console.error`), so that a view can say it in words.
+ * Returns `stop()`, which abandons the work (a new setting makes new work). Without
+ * `requestAnimationFrame` (Node) the slices are run with `setTimeout`.
+ */
+function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = console.error, budget = 8 } = {}) {
+  const schedule =
+    typeof requestAnimationFrame === "function" ? requestAnimationFrame : (f) => setTimeout(f, 0);
+  let stopped = false;
+  function slice() {
+    if (stopped) return;
+    const began = performance.now();
+    const deadline = began + budget;
+    let last;
+    try {
+      do {
+        const { done, value } = steps.next();
+        if (done) {
+          stopped = true;
+          if (last !== undefined) onFrame(last);
+          onDone(value);
+          timed("bpl frame", began);
+          return;
+        }
+        last = value;
+      } while (performance.now() < deadline);
+    } catch (error) {
+      stopped = true;
+      onError(error);
+      return;
+    }
+    onFrame(last);
+    timed("bpl frame", began);
+    schedule(slice);
+  }
+  schedule(slice);
+  return () => {
+    stopped = true;
   };
 }
 
