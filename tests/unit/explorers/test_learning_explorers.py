@@ -21,9 +21,10 @@ EXPLORERS = (
     le.OverfittingExplorer,
     le.GradientSizeExplorer,
     le.MiniBatchExplorer,
-    le.MomentumExplorer,
     le.StoppingExplorer,
 )
+"""The precomputed explorers; the live ones (momentum, ...) are tested below and, under
+Node, in ``test_ch6_views.py``."""
 
 
 no_global_state = figure_state.no_global_state  # autouse: no test leaves matplotlib changed
@@ -192,19 +193,37 @@ def test_elongated_quadratic_is_the_quadratic():
 
 def test_momentum_explorer_follows_the_hand_written_heavy_ball():
     explorer = le.MomentumExplorer(momentum=0.9, learning_rate=0.3, steps=40)
+    eta = explorer.values()["learning_rate"]  # 0.3 on the log slider's grid
     w, v, path = np.array(explorer.START), np.zeros(2), [np.array(explorer.START)]
     lam = np.array(explorer.curvatures)
     for _ in range(40):
         v = 0.9 * v + lam * (w - 1.0)
-        w = w - 0.3 * v
+        w = w - eta * v
         path.append(w.copy())
     np.testing.assert_allclose(explorer.path(explorer.heavy), np.array(path), atol=1e-12)
     assert explorer.plain.momentum == 0 and explorer.heavy.momentum == 0.9
     assert f"{explorer.plain.final_loss:.3g} without" in explorer.status
     assert f"{explorer.heavy.final_loss:.3g} with momentum 0.90" in explorer.status
+    assert "diverged" not in explorer.status
     explorer.controls["learning_rate"].value = 3.0  # above 2 / lambda_1: plain descent diverges
-    assert explorer.plain.diverged and explorer.status_level == "warning"
-    assert "Without momentum the run diverged" in explorer.status
+    assert explorer.plain.diverged and not explorer.heavy.diverged
+    assert f"Without momentum the run diverged at step {explorer.plain.diverged_at}." in (
+        explorer.status
+    )
+
+
+def test_momentum_explorer_is_live_and_its_controls_reach_the_page():
+    explorer = le.MomentumExplorer()
+    assert isinstance(explorer, bl.explorers.live.LiveExplorer)
+    assert explorer.view in explorer.widget.children
+    bundle = explorer._repr_mimebundle_()
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
+        explorer.widget.model_id
+    )
+    for name, value in (("momentum", 0.0), ("learning_rate", 0.05), ("steps", 200)):
+        before = explorer.status
+        explorer.controls[name].value = value
+        assert explorer.status != before and "nan" not in explorer.status, name
 
 
 # ------------------------------------------------------------------ stopping
