@@ -115,6 +115,61 @@ def test_the_momentum_path_in_the_page_is_the_packages(tmp_path: Path):
     np.testing.assert_allclose(heavy["result"], explorer.path(explorer.heavy), rtol=1e-12)
 
 
+# ------------------------------------------------------------------ gradient sizes
+
+
+def test_the_gradient_size_status_and_numbers_are_the_python_explorers(tmp_path: Path):
+    explorers, calls = [], []
+    data = le.GradientSizeExplorer().data
+    for activation in le.GradientSizeExplorer.ACTIVATIONS:
+        for scale in (0.25, 0.4, 1.0, 1.7, 4.0):
+            for depth in (1, 2, 5, 8, 12):
+                explorer = le.GradientSizeExplorer(activation, scale, depth)
+                v = explorer.values()
+                explorers.append(explorer)
+                calls.append(
+                    {
+                        "fn": "gradientSizeFor",
+                        "args": [
+                            data.X.tolist(),
+                            data.Y.tolist(),
+                            activation,
+                            v["weight_scale"],
+                            depth,
+                            explorer.width,
+                            explorer.seed,
+                        ],
+                    }
+                )
+    answers = call_view("gradient_size.js", ["gradientSizeFor"], calls, tmp_path)["answers"]
+    endings = set()
+    for explorer, got in zip(explorers, answers):
+        result = got["result"]
+        assert result["status"] == explorer.status, (result["status"], explorer.status)
+        np.testing.assert_allclose(result["sizes"], explorer.sizes, rtol=1e-10)
+        np.testing.assert_allclose(result["spreads"], explorer.spreads, rtol=1e-10)
+        endings.add(explorer.status.rsplit(".", 2)[-2].split(":")[0].strip())
+    # every verdict of the status line is reached
+    assert {"The gradient vanishes on its way back to the inputs", "Every gradient is huge"} <= (
+        endings
+    ) and {"Every gradient is tiny", "The gradient grows on its way back to the inputs"} <= (
+        endings
+    )
+
+
+def test_the_gradient_size_view_holds_the_explorers_settings_and_data():
+    explorer = le.GradientSizeExplorer("relu", 2.0, 5, width=8, seed=7)
+    view = explorer.view
+    assert view.choices["activation"][view.activation] == "relu"
+    assert (view.weight_scale, view.depth, view.width, view.seed) == (2.0, 5, 8, 7)
+    np.testing.assert_array_equal(np.array(view.X), explorer.data.X)
+    np.testing.assert_array_equal(np.array(view.Y), explorer.data.Y)
+    linked = linked_traits(explorer)
+    for name, control in explorer.controls.items():
+        synced = "index" if name == "activation" else "value"
+        assert (control, synced, name) in linked
+
+
 # ------------------------------------------------------------------ bad values
 
 
@@ -128,6 +183,14 @@ def test_the_momentum_path_in_the_page_is_the_packages(tmp_path: Path):
         (lambda: le.MomentumExplorer(steps=1000), ValueError, "steps"),
         (lambda: le.MomentumExplorer(steps=2.5), TypeError, "steps"),
         (lambda: le.MomentumExplorer(curvatures=(1.0, -1.0)), ValueError, "curvatures"),
+        (lambda: le.GradientSizeExplorer(activation="softmax"), ValueError, "activation"),
+        (lambda: le.GradientSizeExplorer(weight_scale=10.0), ValueError, "weight_scale"),
+        (lambda: le.GradientSizeExplorer(weight_scale="big"), TypeError, "weight_scale"),
+        (lambda: le.GradientSizeExplorer(depth=13), ValueError, "depth"),
+        (lambda: le.GradientSizeExplorer(depth=0), ValueError, "depth"),
+        (lambda: le.GradientSizeExplorer(width=1), ValueError, "width"),
+        (lambda: le.GradientSizeExplorer(seed=-1), ValueError, "seed"),
+        (lambda: le.GradientSizeExplorer(seed=2**32), ValueError, "seed"),
     ],
 )
 def test_bad_values_are_refused_with_clear_messages(make, error, words):
