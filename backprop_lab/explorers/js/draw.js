@@ -165,6 +165,67 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
 }
 
 /**
+ * The life of a view whose state takes a run to compute (chapter 6's training explorers):
+ * as `liveView`, but `work(model)` returns a generator (of the engine's `trainSteps` kind)
+ * that `runInFrames` runs a slice per animation frame. Each value it yields is drawn as it
+ * comes (`draw(figure, value)`, with `running(value)` as the status meanwhile); the value it
+ * returns is the finished state (`draw`, then `status`). `quick(model)` may give the
+ * finished state at once (read from a stored run) or null. A change abandons the run under
+ * way; an error is said in words under the picture.
+ */
+function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75, work, quick = () => null, draw, status, running, onChange = {} }) {
+  el.classList.add("bpl-live", `bpl-live-${name}`);
+  let state = null;
+  const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
+  const say = createStatus(el, figure.canvas);
+  let stop = () => {};
+  const failed = (error) => say(`This setting cannot be computed here: ${error && error.message ? error.message : error}`);
+  function finish(result) {
+    state = result;
+    figure.redraw();
+    say(status(result));
+    el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+  }
+  function update() {
+    stop();
+    stop = () => {};
+    let steps;
+    try {
+      const stored = quick(model);
+      if (stored) return finish(stored);
+      steps = work(model);
+    } catch (error) {
+      return failed(error);
+    }
+    stop = runInFrames(steps, {
+      onFrame: (value) => {
+        state = value;
+        figure.redraw();
+        say(running(value));
+      },
+      onDone: finish,
+      onError: failed,
+    });
+  }
+  const handlers = traits.map((trait) => {
+    const handler = onChange[trait]
+      ? () => {
+          onChange[trait](model);
+          update();
+        }
+      : update;
+    model.on(`change:${trait}`, handler);
+    return [trait, handler];
+  });
+  update();
+  return () => {
+    stop();
+    for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
+    figure.dispose();
+  };
+}
+
+/**
  * Run a generator of work (the engine's `trainSteps`) a slice at a time, so that the page
  * never freezes: each animation frame takes `next()` until `budget` milliseconds have gone,
  * then calls `onFrame(progress)` with the last value yielded (to draw as it goes). When the

@@ -170,6 +170,105 @@ def test_the_gradient_size_view_holds_the_explorers_settings_and_data():
         assert (control, synced, name) in linked
 
 
+# ------------------------------------------------------------------ mini-batches
+
+
+def minibatch_call(explorer: le.MiniBatchExplorer) -> dict:
+    v = explorer.values()
+    data = explorer.data
+    args = [data.X.tolist(), data.Y.tolist(), v["batch_size"], v["learning_rate"], v["epochs"]]
+    return {"fn": "miniBatchFor", "args": [*args, explorer.seed]}
+
+
+def test_the_minibatch_status_and_curves_are_the_python_explorers(tmp_path: Path):
+    explorers = [
+        le.MiniBatchExplorer(batch, eta, epochs)
+        for batch in (1, 5, 10, 20, 200)
+        for eta in (0.01, 0.3, 1.0)
+        for epochs in (1, 10, 50)
+    ]
+    explorers += [le.MiniBatchExplorer(b, 3.0, 10) for b in (10, 50, 100, 200)]
+    explorers.append(le.MiniBatchExplorer(20, 1.0, 7, seed=5))
+    calls = [minibatch_call(explorer) for explorer in explorers]
+    answers = call_view("minibatch.js", ["miniBatchFor"], calls, tmp_path)["answers"]
+    for explorer, got in zip(explorers, answers):
+        result = got["result"]
+        assert result["status"] == explorer.status, (result["status"], explorer.status)
+        # the same update counts; the losses to 1e-6 over up to 10,000 updates
+        updates = np.array(result["miniCurve"])[:, 0]
+        np.testing.assert_array_equal(updates, explorer.mini_curve[:, 0])
+        np.testing.assert_allclose(result["miniCurve"], explorer.mini_curve, rtol=1e-6)
+        np.testing.assert_allclose(result["fullCurve"], explorer.full_curve, rtol=1e-9)
+        # single-sample losses near 0 differ more in relative terms: 1e-6 of the loss scale
+        np.testing.assert_allclose(result["miniLosses"], explorer.mini.loss, rtol=1e-6, atol=1e-6)
+
+
+def test_single_samples_at_the_largest_learning_rate_are_chaotic_in_both(tmp_path: Path):
+    """Batches of 1 at learning rate 3 jump between losses of 1e-14 and 20: the last bit
+    in which numpy and the engine differ grows until the runs part (after about 150
+    updates). Until then they agree, and both stay finite (no divergence)."""
+    explorer = le.MiniBatchExplorer(1, 3.0, 1)
+    result = call_view("minibatch.js", ["miniBatchFor"], [minibatch_call(explorer)], tmp_path)
+    losses = np.array(result["answers"][0]["result"]["miniLosses"])
+    np.testing.assert_allclose(losses[:100], explorer.mini.loss[:100], rtol=1e-6, atol=1e-12)
+    assert np.all(np.isfinite(losses)) and not explorer.mini.diverged
+    assert losses.max() > 10 and losses.min() < 1e-8
+
+
+def test_the_page_words_a_diverged_run_as_the_package(tmp_path: Path):
+    """``TrainingHistory.message`` of a diverged run, in the page (``divergedMessage``)."""
+    from backprop_lab.nn.portable_random import portable_network
+
+    data = bl.datasets.two_moons(n_samples=40, noise=0.1, seed=0)
+    extra = (
+        "function divergedFor(X, Y, sizes, eta, batchSize) {"
+        " const net = portableNetwork({sizes, activation: 'relu', outputActivation: 'identity',"
+        " loss: 'squared_error', seed: 0});"
+        " return divergedMessage(train(net, X, Y, {learningRate: eta, iterations: 200,"
+        " batchSize, seed: 0})); }"
+    )
+    cases = [([2, 16, 16, 1], 5.0, None), ([2, 16, 16, 1], 3.0, 4), ([2, 8, 1], 50.0, None)]
+    calls, expected = [], []
+    for sizes, eta, batch in cases:
+        net = portable_network(sizes, "relu", "identity", "squared_error", seed=0)
+        order = bl.nn.portable_random.batch_order(40, 200, 0) if batch else None
+        run = net.train(
+            *data, learning_rate=eta, iterations=200, batch_size=batch, batch_order=order
+        )
+        assert run.diverged, (sizes, eta)
+        expected.append(run.message)
+        calls.append(
+            {"fn": "divergedFor", "args": [data.X.tolist(), data.Y.tolist(), sizes, eta, batch]}
+        )
+    answers = call_view("minibatch.js", ["divergedFor"], calls, tmp_path, extra)["answers"]
+    assert [a.get("result", a) for a in answers] == expected
+
+
+def test_recording_marks_are_epochs_and_a_log_grid():
+    from backprop_lab.explorers.minibatch import recording_marks
+
+    marks = recording_marks(2000, 200)
+    assert marks[0] == 0 and marks[-1] == 2000
+    assert set(range(0, 2001, 200)) <= set(marks)
+    grid = sorted(set(marks) - set(range(0, 2001, 200)))
+    assert grid[:3] == [1, 2, 3] and 45 <= len(grid) <= 60  # the low end's repeats merge
+    steps = np.diff(np.log10(grid[20:]))
+    assert np.all(steps < 2 * np.log10(2000) / 59)  # evenly spread on a log scale
+    assert recording_marks(1, 1) == [0, 1]
+
+
+def test_the_minibatch_view_holds_the_explorers_settings_and_data():
+    explorer = le.MiniBatchExplorer(20, 1.0, 7, seed=5)
+    view = explorer.view
+    assert view.choices["batch_size"][view.batch_size] == "20"
+    assert (view.epochs, view.seed) == (7, 5)
+    np.testing.assert_array_equal(np.array(view.X), explorer.data.X)
+    linked = linked_traits(explorer)
+    for name, control in explorer.controls.items():
+        synced = "index" if name == "batch_size" else "value"
+        assert (control, synced, name) in linked
+
+
 # ------------------------------------------------------------------ bad values
 
 
@@ -191,6 +290,13 @@ def test_the_gradient_size_view_holds_the_explorers_settings_and_data():
         (lambda: le.GradientSizeExplorer(width=1), ValueError, "width"),
         (lambda: le.GradientSizeExplorer(seed=-1), ValueError, "seed"),
         (lambda: le.GradientSizeExplorer(seed=2**32), ValueError, "seed"),
+        (lambda: le.MiniBatchExplorer(batch_size=7), ValueError, "batch_size must be one of"),
+        (lambda: le.MiniBatchExplorer(batch_size=0), ValueError, "batch_size"),
+        (lambda: le.MiniBatchExplorer(learning_rate=0.0), ValueError, "learning_rate"),
+        (lambda: le.MiniBatchExplorer(learning_rate=5.0), ValueError, "learning_rate"),
+        (lambda: le.MiniBatchExplorer(epochs=0), ValueError, "epochs"),
+        (lambda: le.MiniBatchExplorer(epochs=51), ValueError, "epochs"),
+        (lambda: le.MiniBatchExplorer(seed=-3), ValueError, "seed"),
     ],
 )
 def test_bad_values_are_refused_with_clear_messages(make, error, words):
