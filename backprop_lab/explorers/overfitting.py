@@ -23,8 +23,9 @@ from backprop_lab.explorers.common import (
     _loss_axis_limits,
 )
 from backprop_lab.nn.network import Network
+from backprop_lab.nn.portable_random import portable_network
 
-__all__ = ["OverfittingExplorer", "noise_floor"]
+__all__ = ["OverfittingExplorer", "noise_floor", "overfitting_data", "overfitting_start"]
 
 
 def noise_floor(data: Dataset) -> float:
@@ -45,6 +46,35 @@ def noise_floor(data: Dataset) -> float:
         raise ValueError(f"data must be a regression data set with a target_function; got {data}")
     truth = data.target_function(data.X[:, 0])
     return float(0.5 * np.mean((data.Y[:, 0] - truth) ** 2))
+
+
+def overfitting_data(
+    n_samples: int = 30, noise: float = 0.25, validation_share: float = 0.5, seed: int = 3
+) -> tuple[Dataset, Dataset]:
+    """Chapter 6.1's few noisy points of :math:`\\sin(\\pi x)`, split for validation.
+
+    ``bl.datasets.regression_1d(n_samples, noise, seed)`` split by ``bl.datasets.split``
+    (``validation_share`` held out, split seed 0): the data of the chapter's first section
+    and of :class:`OverfittingExplorer` and :class:`~backprop_lab.explorers.StoppingExplorer`.
+
+    Returns
+    -------
+    (Dataset, Dataset)
+        The training and the validation data (each with its ``target_function``).
+    """
+    n_samples = check_integer("n_samples", n_samples, minimum=4, maximum=200)
+    share = check_number("validation_share", validation_share, minimum=0.1, maximum=0.9)
+    seed = check_integer("seed", seed, minimum=0)
+    data = datasets.regression_1d(n_samples=n_samples, noise=noise, seed=seed)
+    return datasets.split(data, share, seed=0)
+
+
+def overfitting_start(hidden_units: int, seed: int = 0) -> Network:
+    """The 1-``hidden_units``-1 tanh network (identity output, squared error) the explorers
+    of chapter 6.1 and 6.6 train, from the generator the package and the page share
+    (:func:`~backprop_lab.nn.portable_random.portable_network`)."""
+    hidden_units = check_integer("hidden_units", hidden_units, minimum=1)
+    return portable_network([1, hidden_units, 1], "tanh", "identity", "squared_error", seed)
 
 
 class OverfittingExplorer(Explorer):

@@ -269,6 +269,58 @@ def test_the_minibatch_view_holds_the_explorers_settings_and_data():
         assert (control, synced, name) in linked
 
 
+# ------------------------------------------------------------------ stopping
+
+
+def stopping_call(explorer: le.StoppingExplorer) -> dict:
+    v = explorer.values()
+    setting = {
+        "tolerance": v["tolerance"],
+        "patience": v["patience"],
+        "hidden": explorer.hidden_units,
+        "maxIterations": explorer.max_iterations,
+        "learningRate": explorer.learning_rate,
+        "seed": explorer.view.seed,
+        "train": [explorer.train_data.X.tolist(), explorer.train_data.Y.tolist()],
+        "validation": [explorer.validation_data.X.tolist(), explorer.validation_data.Y.tolist()],
+    }
+    return {"fn": "stoppingFor", "args": [setting]}
+
+
+def test_the_stopping_status_is_the_python_explorers(tmp_path: Path):
+    explorer = le.StoppingExplorer()
+    calls, expected = [], []
+    for tolerance in (1e-6, 3e-6, 1e-5, 1e-4, 1e-3, 1e-2):
+        for patience in (10, 100, 470, 2000):
+            explorer.controls["tolerance"].value = tolerance
+            explorer.controls["patience"].value = patience
+            calls.append(stopping_call(explorer))
+            expected.append(explorer.status)
+    others = [
+        le.StoppingExplorer(1e-4, 50, hidden_units=3, max_iterations=500, learning_rate=0.5),
+        le.StoppingExplorer(1e-6, 30, hidden_units=1, weights_seed=9, seed=4),
+    ]
+    for other in others:
+        calls.append(stopping_call(other))
+        expected.append(other.status)
+    answers = call_view("stopping.js", ["stoppingFor"], calls, tmp_path)["answers"]
+    assert [a.get("result", a) for a in answers] == expected
+    words = " ".join(expected)
+    assert "never stopped early" in words and "not converged within" in words
+
+
+def test_the_stopping_view_holds_the_explorers_settings_and_data():
+    explorer = le.StoppingExplorer(1e-4, 50, hidden_units=3, max_iterations=500, weights_seed=2)
+    view = explorer.view
+    assert view.patience == 50 and view.tolerance == pytest.approx(1e-4)
+    assert (view.hidden_units, view.max_iterations, view.seed) == (3, 500, 2)
+    np.testing.assert_array_equal(np.array(view.train_X), explorer.train_data.X)
+    np.testing.assert_array_equal(np.array(view.validation_Y), explorer.validation_data.Y)
+    linked = linked_traits(explorer)
+    for name, control in explorer.controls.items():
+        assert (control, "value", name) in linked
+
+
 # ------------------------------------------------------------------ bad values
 
 
@@ -297,6 +349,14 @@ def test_the_minibatch_view_holds_the_explorers_settings_and_data():
         (lambda: le.MiniBatchExplorer(epochs=0), ValueError, "epochs"),
         (lambda: le.MiniBatchExplorer(epochs=51), ValueError, "epochs"),
         (lambda: le.MiniBatchExplorer(seed=-3), ValueError, "seed"),
+        (lambda: le.StoppingExplorer(tolerance=0.5), ValueError, "tolerance"),
+        (lambda: le.StoppingExplorer(tolerance=-1e-5), ValueError, "tolerance"),
+        (lambda: le.StoppingExplorer(patience=0), ValueError, "patience"),
+        (lambda: le.StoppingExplorer(patience=5000), ValueError, "patience"),
+        (lambda: le.StoppingExplorer(hidden_units=0), ValueError, "hidden_units"),
+        (lambda: le.StoppingExplorer(max_iterations=5), ValueError, "max_iterations"),
+        (lambda: le.StoppingExplorer(learning_rate=0.0), ValueError, "learning_rate"),
+        (lambda: le.StoppingExplorer(weights_seed=-1), ValueError, "weights_seed"),
     ],
 )
 def test_bad_values_are_refused_with_clear_messages(make, error, words):

@@ -18,12 +18,9 @@ import backprop_lab as bl
 from backprop_lab import explorers as le
 from backprop_lab.nn.portable_random import batch_order, portable_network
 
-EXPLORERS = (
-    le.OverfittingExplorer,
-    le.StoppingExplorer,
-)
-"""The precomputed explorers; the live ones (momentum, gradient sizes, mini-batches, ...) are tested
-below and, under Node, in ``test_ch6_views.py``."""
+EXPLORERS = (le.OverfittingExplorer,)
+"""The precomputed explorers; the live ones (momentum, gradient sizes, mini-batches,
+stopping) are tested below and, under Node, in ``test_ch6_views.py``."""
 
 
 no_global_state = figure_state.no_global_state  # autouse: no test leaves matplotlib changed
@@ -255,23 +252,31 @@ def test_momentum_explorer_is_live_and_its_controls_reach_the_page():
 
 def test_stopping_explorer_stops_where_train_stops():
     explorer = le.StoppingExplorer(tolerance=1e-4, patience=100)
-    s = explorer.setup
-    conv = explorer.start.copy().train(
-        *s.train_data, learning_rate=0.2, iterations=2000, tolerance=1e-4
-    )
-    early = explorer.start.copy().train(
-        *s.train_data,
-        learning_rate=0.2,
-        iterations=2000,
-        validation=tuple(s.validation_data),
-        patience=100,
+    tol = explorer.values()["tolerance"]
+    train, val = explorer.train_data, explorer.validation_data
+    start = portable_network([1, 20, 1], "tanh", "identity", "squared_error", seed=0)
+    conv = start.copy().train(*train, learning_rate=0.2, iterations=2000, tolerance=tol)
+    early = start.copy().train(
+        *train, learning_rate=0.2, iterations=2000, validation=tuple(val), patience=100
     )
     assert explorer.converging.converged_at == conv.converged_at
     assert explorer.early.iterations_run == early.iterations_run == early.best_iteration + 100
     assert f"converged after {conv.converged_at} iterations" in explorer.status
     assert f"kept iteration {early.best_iteration}" in explorer.status
+    np.testing.assert_array_equal(explorer.reference.loss[: conv.converged_at + 1], conv.loss)
     explorer.controls["patience"].value = 2000
     assert "never stopped early" in explorer.status
+
+
+def test_stopping_explorer_shows_what_chapter_6_says():
+    """At the chapter's settings the tolerance stops well after the validation loss
+    turned, and the run with patience keeps the parameters of its best validation loss."""
+    explorer = le.StoppingExplorer(tolerance=1e-5, patience=100)
+    conv, early = explorer.converging, explorer.early
+    assert conv.converged and early.stopped_early
+    assert conv.iterations_run > early.best_iteration
+    assert conv.final_loss < bl.explorers.noise_floor(explorer.train_data)
+    assert early.best_validation_loss == explorer.reference.best_validation_loss
 
 
 # ------------------------------------------------------------------ bad values
@@ -284,8 +289,6 @@ def test_stopping_explorer_stops_where_train_stops():
         (lambda: le.OverfittingExplorer(hidden_units=51), ValueError, "hidden_units"),
         (lambda: le.OverfittingExplorer(iterations=5000), ValueError, "iterations"),
         (lambda: le.OverfittingExplorer(validation_share=1.0), ValueError, "validation_share"),
-        (lambda: le.StoppingExplorer(tolerance=0.5), ValueError, "tolerance"),
-        (lambda: le.StoppingExplorer(patience=0), ValueError, "patience"),
         (lambda: le.elongated_quadratic((1.0, -1.0)), ValueError, "curvatures"),
         (lambda: le.elongated_quadratic((1.0,)), ValueError, "two numbers"),
         (lambda: le.noise_floor(bl.datasets.xor()), ValueError, "regression"),
