@@ -321,6 +321,65 @@ def test_the_stopping_view_holds_the_explorers_settings_and_data():
         assert (control, "value", name) in linked
 
 
+# ------------------------------------------------------------------ overfitting
+
+
+def overfitting_call(explorer: le.OverfittingExplorer) -> dict:
+    view, v = explorer.view, explorer.values()
+    setting = {
+        "hidden": v["hidden_units"],
+        "iterations": v["iterations"],
+        "maxIterations": explorer.max_iterations,
+        "snapshotEvery": explorer.snapshot_every,
+        "learningRate": explorer.learning_rate,
+        "seed": explorer.weights_seed,
+        "train": [view.train_X, view.train_Y],
+        "validation": [view.validation_X, view.validation_Y],
+        "floor": explorer.floor,
+        "grid": view.grid,
+        "truth": view.truth,
+    }
+    return {"fn": "overfittingFor", "args": [setting]}
+
+
+def test_the_overfitting_status_and_fit_are_the_python_explorers(tmp_path: Path):
+    explorer = le.OverfittingExplorer()
+    calls, expected = [], []
+    for hidden in (1, 2, 3, 7, 20, 50):
+        for iterations in (0, 25, 475, 1000, 2000):
+            explorer.controls["hidden_units"].value = hidden
+            explorer.controls["iterations"].value = iterations
+            calls.append(overfitting_call(explorer))
+            fit = explorer.network.forward(np.linspace(-1, 1, 161)[:, None])[:, 0]
+            expected.append((explorer.status, fit, explorer.history.loss))
+    other = le.OverfittingExplorer(4, 130, n_samples=20, max_iterations=300, weights_seed=11)
+    calls.append(overfitting_call(other))
+    fit = other.network.forward(np.linspace(-1, 1, 161)[:, None])[:, 0]
+    expected.append((other.status, fit, other.history.loss))
+    answers = call_view("overfitting.js", ["overfittingFor"], calls, tmp_path)["answers"]
+    for got, (status, fit, losses) in zip(answers, expected):
+        result = got["result"]
+        assert result["status"] == status, (result["status"], status)
+        np.testing.assert_allclose(result["fit"], fit, rtol=1e-6, atol=1e-9)
+        np.testing.assert_allclose(result["loss"], losses, rtol=1e-6)
+    assert "fits the noise" in expected[-2][0] and "fits the noise" not in expected[0][0]
+
+
+def test_the_overfitting_view_holds_the_explorers_settings_and_data():
+    explorer = le.OverfittingExplorer(4, 130, n_samples=20, max_iterations=300, weights_seed=11)
+    view = explorer.view
+    assert (view.max_iterations, view.snapshot_every, view.seed) == (300, 3, 11)
+    assert explorer.controls["iterations"].value == 129  # on the slider's grid of 3
+    assert view.floor == explorer.floor
+    grid = np.linspace(-1, 1, 161)
+    np.testing.assert_array_equal(view.grid, grid)
+    np.testing.assert_allclose(view.truth, np.sin(np.pi * grid), atol=1e-15)
+    np.testing.assert_array_equal(np.array(view.validation_X), explorer.validation_data.X)
+    linked = linked_traits(explorer)
+    for name, control in explorer.controls.items():
+        assert (control, "value", name) in linked
+
+
 # ------------------------------------------------------------------ bad values
 
 
@@ -357,6 +416,18 @@ def test_the_stopping_view_holds_the_explorers_settings_and_data():
         (lambda: le.StoppingExplorer(max_iterations=5), ValueError, "max_iterations"),
         (lambda: le.StoppingExplorer(learning_rate=0.0), ValueError, "learning_rate"),
         (lambda: le.StoppingExplorer(weights_seed=-1), ValueError, "weights_seed"),
+        (lambda: le.OverfittingExplorer(hidden_units=0), ValueError, "hidden_units"),
+        (lambda: le.OverfittingExplorer(hidden_units=51), ValueError, "hidden_units"),
+        (lambda: le.OverfittingExplorer(hidden_units=2.5), TypeError, "hidden_units"),
+        (lambda: le.OverfittingExplorer(iterations=5000), ValueError, "iterations"),
+        (lambda: le.OverfittingExplorer(validation_share=1.0), ValueError, "validation_share"),
+        (lambda: le.OverfittingExplorer(n_samples=3), ValueError, "n_samples"),
+        (lambda: le.OverfittingExplorer(max_iterations=5), ValueError, "max_iterations"),
+        (lambda: le.OverfittingExplorer(weights_seed=2**32), ValueError, "weights_seed"),
+        (lambda: le.noise_floor(bl.datasets.xor()), ValueError, "regression"),
+        (lambda: le.noise_floor("data"), TypeError, "Dataset"),
+        (lambda: le.elongated_quadratic((1.0, -1.0)), ValueError, "curvatures"),
+        (lambda: le.elongated_quadratic((1.0,)), ValueError, "two numbers"),
     ],
 )
 def test_bad_values_are_refused_with_clear_messages(make, error, words):
