@@ -35,6 +35,8 @@ def recording_marks(updates: int, updates_per_epoch: int) -> list[int]:
     raised by one part in :math:`10^{12}` before it is rounded down, so that a last bit of
     difference between the languages' ``pow`` cannot change it).
     """
+    updates = check_integer("updates", updates, minimum=0, maximum=10**7)
+    updates_per_epoch = check_integer("updates_per_epoch", updates_per_epoch, minimum=1)
     marks = set(range(0, updates + 1, updates_per_epoch))
     top = max(updates, 1)
     for k in range(60):

@@ -17,6 +17,8 @@ from test_live_views import call_view
 
 import backprop_lab as bl
 from backprop_lab import explorers as le
+from backprop_lab.explorers.minibatch import recording_marks
+from backprop_lab.explorers.overfitting import overfitting_data, overfitting_start
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
 
@@ -245,8 +247,6 @@ def test_the_page_words_a_diverged_run_as_the_package(tmp_path: Path):
 
 
 def test_recording_marks_are_epochs_and_a_log_grid():
-    from backprop_lab.explorers.minibatch import recording_marks
-
     marks = recording_marks(2000, 200)
     assert marks[0] == 0 and marks[-1] == 2000
     assert set(range(0, 2001, 200)) <= set(marks)
@@ -428,6 +428,11 @@ def test_the_overfitting_view_holds_the_explorers_settings_and_data():
         (lambda: le.noise_floor("data"), TypeError, "Dataset"),
         (lambda: le.elongated_quadratic((1.0, -1.0)), ValueError, "curvatures"),
         (lambda: le.elongated_quadratic((1.0,)), ValueError, "two numbers"),
+        (lambda: recording_marks(100, 0), ValueError, "updates_per_epoch"),
+        (lambda: recording_marks(-1, 1), ValueError, "updates"),
+        (lambda: recording_marks(10.5, 1), TypeError, "updates"),
+        (lambda: overfitting_data(n_samples=2), ValueError, "n_samples"),
+        (lambda: overfitting_start(0), ValueError, "hidden_units"),
     ],
 )
 def test_bad_values_are_refused_with_clear_messages(make, error, words):
