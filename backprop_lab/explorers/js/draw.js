@@ -328,8 +328,10 @@ function tickText(value) {
 /**
  * Axes in a panel: a frame, ticks and their labels, axis labels and a title; returns the
  * transform `{x(v), y(v), left, right, top, bottom, xlim, ylim}` from data to pixels.
+ * `xscale`, `yscale`: "linear", "log" or "symlog" (see `scaleOf`); `xticks`: the x ticks
+ * to write (default: round numbers).
  */
-function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", title = "", zeroLines = false, xscale = "linear", yscale = "linear" }) {
+function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", title = "", zeroLines = false, xscale = "linear", yscale = "linear", xticks = null }) {
   const font = Math.max(10, Math.min(13, panel.w / 34));
   const left = panel.x + font * 4.2;
   const right = panel.x + panel.w - font * 1.2;
@@ -355,7 +357,8 @@ function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", tit
   ctx.strokeRect(left, top, right - left, bottom - top);
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (const t of ticksOf(xscale, xlim[0], xlim[1], Math.max(3, Math.round((right - left) / 70)))) {
+  const xs = xticks ? xticks.filter((t) => t >= xlim[0] && t <= xlim[1]) : ticksOf(xscale, xlim[0], xlim[1], Math.max(3, Math.round((right - left) / 70)));
+  for (const t of xs) {
     line(ctx, x(t), bottom, x(t), bottom + 4);
     ctx.fillText(tickText(t), x(t), bottom + 6);
   }

@@ -104,6 +104,7 @@ function drawGradientSize(figure, state) {
     xlim: [0.6, sizes.length + 0.4],
     ylim: [Math.min(low / 3, 1e-3), Math.max(high * 3, 1.0)],
     yscale: "log",
+    xticks: layers,
     xlabel: "layer l (1 = next to the inputs)",
     ylabel: "‖∂E/∂W⁽ˡ⁾‖",
     title: `gradient sizes: ${activation}, weights x ${shortNumber(scale, 3)}`,
@@ -114,6 +115,7 @@ function drawGradientSize(figure, state) {
   const right = drawAxes(ctx, panels[1], theme, {
     xlim: [0.4, depth + 0.6],
     ylim: [0, Number.isFinite(top) ? top : 1],
+    xticks: spreads.map((_, k) => k + 1),
     xlabel: "hidden layer l",
     ylabel: "spread of a⁽ˡ⁾ (std)",
     title: "what the forward pass carries",
