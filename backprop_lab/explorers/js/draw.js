@@ -166,14 +166,15 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
 
 /**
  * The life of a view whose state takes a run to compute (chapter 6's training explorers):
- * as `liveView`, but `work(model)` returns a generator (of the engine's `trainSteps` kind)
- * that `runInFrames` runs a slice per animation frame. Each value it yields is drawn as it
+ * as `liveView`, but `work(model)` returns a generator (of the engine's `trainSteps` kind):
+ * a first slice of `budget` milliseconds runs at once, the rest a slice per animation frame
+ * (`runInFrames`). Each value it yields is drawn as it
  * comes (`draw(figure, value)`, with `running(value)` as the status meanwhile); the value it
  * returns is the finished state (`draw`, then `status`). `quick(model)` may give the
  * finished state at once (read from a stored run) or null. A change abandons the run under
  * way; an error is said in words under the picture.
  */
-function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75, work, quick = () => null, draw, status, running, onChange = {} }) {
+function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75, work, quick = () => null, draw, status, running, budget = 8, onChange = {} }) {
   el.classList.add("bpl-live", `bpl-live-${name}`);
   let state = null;
   const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
@@ -186,26 +187,34 @@ function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75
     say(status(result));
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
   }
+  const show = (value) => {
+    state = value;
+    figure.redraw();
+    say(running(value));
+  };
   function update() {
     stop();
     stop = () => {};
     let steps;
+    let last;
     try {
       const stored = quick(model);
       if (stored) return finish(stored);
       steps = work(model);
+      // the first slice at once, so that the next frame already shows the change (a short
+      // run is then finished before the page paints)
+      const deadline = performance.now() + budget;
+      for (;;) {
+        const { done, value } = steps.next();
+        if (done) return finish(value);
+        last = value;
+        if (performance.now() >= deadline) break;
+      }
     } catch (error) {
       return failed(error);
     }
-    stop = runInFrames(steps, {
-      onFrame: (value) => {
-        state = value;
-        figure.redraw();
-        say(running(value));
-      },
-      onDone: finish,
-      onError: failed,
-    });
+    show(last);
+    stop = runInFrames(steps, { onFrame: show, onDone: finish, onError: failed, budget });
   }
   const handlers = traits.map((trait) => {
     const handler = onChange[trait]
