@@ -60,7 +60,8 @@ function themeOf(el) {
 /**
  * A canvas that fills the width of `el` (up to `maxWidth` CSS pixels) and redraws when that
  * width changes. `panels` panels sit side by side, or one above the other when the column
- * is narrower than `stackBelow`; each panel is `aspect` times as high as it is wide.
+ * is narrower than `stackBelow`; each panel is `aspect` times as high as it is wide
+ * (`aspect` may be a function of the panel's width in CSS pixels).
  * `draw(figure)` is called with `{ctx, width, height, panels: [{x, y, w, h}], theme}`.
  * Returns `{canvas, redraw, dispose}`.
  */
@@ -80,7 +81,7 @@ function createFigure(el, { panels = 1, aspect = 0.75, maxWidth = 880, stackBelo
     const columns = stacked ? 1 : panels;
     const rows = stacked ? panels : 1;
     const panelWidth = available / columns;
-    const panelHeight = Math.round(panelWidth * aspect);
+    const panelHeight = Math.round(panelWidth * (typeof aspect === "function" ? aspect(panelWidth) : aspect));
     const width = Math.round(available);
     const height = panelHeight * rows;
     const ratio = window.devicePixelRatio || 1;

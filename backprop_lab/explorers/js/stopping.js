@@ -157,7 +157,7 @@ function render({ model, el }) {
     label: "where tolerance and patience stop a run",
     traits: STOPPING_TRAITS,
     panels: 1,
-    aspect: 0.42,
+    aspect: (width) => (width < 560 ? 0.8 : 0.42), // a phone's column: not a thin strip
     work: (m) => stoppingWork(stoppingSettings(m), kept),
     draw: drawStopping,
     running: (state) => `Training (${state.phase}): iteration ${state.t} of ${state.maxIterations}…`,
