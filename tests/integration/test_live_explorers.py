@@ -2,7 +2,8 @@
 picture in the page, and every control, moved as a reader moves it (a slider with the
 keyboard, a menu with the mouse), changes the picture and writes the status line the
 Python explorer computes for the same settings, word for word. Desktop and phone widths;
-no request leaves the machine and nothing is written to the console.
+no request leaves the machine, nothing is written to the console, and axe-core finds no
+serious or critical accessibility violation in the explorers or the exercises.
 """
 
 from __future__ import annotations
@@ -12,13 +13,29 @@ from typing import Any
 
 import pytest
 import test_site
-from browser import PageWatch
+from browser import REPO, PageWatch
 from ipywidgets import FloatLogSlider, SelectionSlider
 from test_site_interaction import CHAPTERS, build_explorer, explorer_cells
 
 from backprop_lab.explorers.live import LiveExplorer
 
 site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core (npm, a pinned dev dependency), put into the page by the test: no request."""
+
+AXE_RUN = """
+async () => {
+  const found = await axe.run(
+    { include: [".bpl-live-explorer", ".bpl-exercise-widget"] },
+    { resultTypes: ["violations"] },
+  );
+  const where = (v) => v.nodes.map((n) => n.target.join(" ")).join(", ");
+  return found.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}; ${where(v)}`);
+}
+"""
 
 PICTURE = "(view) => view.querySelector('canvas.bpl-live-canvas').toDataURL()"
 STATUS = "(view) => view.querySelector('.bpl-live-status').textContent"
@@ -91,6 +108,9 @@ def test_every_live_explorer_answers_every_control(chromium, site_url, docname, 
         )
         views = page.locator(".bpl-live-explorer")
         assert views.count() == len(explorers), "one live view per live explorer cell"
+        page.add_script_tag(path=str(AXE))
+        serious = page.evaluate(AXE_RUN)
+        assert not serious, f"axe-core on {docname}'s live explorers at {width} px: {serious}"
         for k, explorer in enumerate(explorers):
             view = views.nth(k)
             view.scroll_into_view_if_needed()
@@ -133,7 +153,7 @@ def test_slider_handles_have_a_name_and_announce_their_value(chromium, site_url)
     page = chromium.new_page(viewport={"width": 1280, "height": 900})
     try:
         page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
-        page.wait_for_selector(".bpl-live-explorer .bpl-live-status", timeout=60_000)
+        page.wait_for_selector(".bpl-live-explorer .bpl-live-status", state="attached")
         page.wait_for_function(
             "() => document.querySelector('.bpl-live-explorer .noUi-handle[aria-valuetext]')"
         )
@@ -148,5 +168,26 @@ def test_slider_handles_have_a_name_and_announce_their_value(chromium, site_url)
             ".getAttribute('aria-valuetext') === '1.10'"
         )
         assert page.locator('[title="null"]').count() == 0
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_the_static_page_does_not_report_anywidgets_kernel_timeout(chromium, site_url):
+    """widgets-setup.js: anywidget's 2 s "Failed to initialize model." rejection (it only
+    gates kernel messages; a slow first layout triggers it) is not reported on the static
+    site, and any other unhandled rejection still is."""
+    page = chromium.new_page()
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
+        page.evaluate(
+            "() => { Promise.reject(new Error('[anywidget] Failed to initialize model.'));"
+            " Promise.reject(new Error('a real failure')); }"
+        )
+        page.wait_for_timeout(300)
+        problems = " ".join(watch.problems())
+        assert "a real failure" in problems
+        assert "Failed to initialize model" not in problems
     finally:
         page.close()

@@ -132,21 +132,68 @@ function createStatus(el, canvas) {
 }
 
 /**
+ * Record the work since `began` (a `performance.now()`) as a User Timing measure named
+ * `name`, which benchmarks/bench_pages.py reads to find the longest task of our own code.
+ */
+function timed(name, began) {
+  if (typeof performance.measure === "function") performance.measure(name, { start: began });
+}
+
+/**
+ * Call `start()` once, when `el` first comes near the visible part of the page (within
+ * `margin`), or before the page is printed, whichever is first: an explorer below the fold
+ * costs nothing until the reader scrolls to it. Without IntersectionObserver (Node),
+ * at once. Returns a function that cancels the wait.
+ */
+function whenVisible(el, start, margin = "300px") {
+  if (typeof IntersectionObserver !== "function") {
+    start();
+    return () => {};
+  }
+  let waiting = true;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) go();
+    },
+    { rootMargin: `${margin} 0px` },
+  );
+  function cancel() {
+    waiting = false;
+    observer.disconnect();
+    window.removeEventListener("beforeprint", go);
+  }
+  function go() {
+    if (!waiting) return;
+    cancel();
+    start();
+  }
+  observer.observe(el);
+  window.addEventListener("beforeprint", go);
+  return cancel;
+}
+
+/**
  * The whole life of a view in `render({model, el})`: a figure and a status line; on every
  * change of one of `traits`, `compute(model)` gives the state, `draw(figure, state)` draws
  * it and `status(state)` says it. `onChange[name]` runs first for that trait (it may set
- * other traits). Returns the clean-up function anywidget calls when the view goes.
+ * other traits). Nothing is computed until the view first comes into sight
+ * (`whenVisible`); changes before that are read then. Returns the clean-up function
+ * anywidget calls when the view goes.
  */
 function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, compute, draw, status, onChange = {} }) {
   el.classList.add("bpl-live", `bpl-live-${name}`);
-  let state = compute(model);
-  const figure = createFigure(el, { panels, aspect, label, draw: (f) => draw(f, state) });
+  let state = null;
+  let started = false;
+  const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
   const say = createStatus(el, figure.canvas);
   function update() {
+    if (!started) return;
+    const began = performance.now();
     state = compute(model);
     figure.redraw();
     say(status(state));
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    timed(`bpl ${name} update`, began);
   }
   const handlers = traits.map((trait) => {
     const handler = onChange[trait]
@@ -158,8 +205,12 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
     model.on(`change:${trait}`, handler);
     return [trait, handler];
   });
-  update();
+  const cancel = whenVisible(el, () => {
+    started = true;
+    update();
+  });
   return () => {
+    cancel();
     for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
     figure.dispose();
   };
@@ -250,7 +301,8 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
   let stopped = false;
   function slice() {
     if (stopped) return;
-    const deadline = performance.now() + budget;
+    const began = performance.now();
+    const deadline = began + budget;
     let last;
     try {
       do {
@@ -259,6 +311,7 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
           stopped = true;
           if (last !== undefined) onFrame(last);
           onDone(value);
+          timed("bpl frame", began);
           return;
         }
         last = value;
@@ -269,6 +322,7 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
       return;
     }
     onFrame(last);
+    timed("bpl frame", began);
     schedule(slice);
   }
   schedule(slice);

@@ -25,8 +25,6 @@ def small_training_explorer() -> bl.TrainingExplorer:
 # tests/integration/test_site.py);
 # here each explorer's own axes, trimmed to a few values so that every frame can be redrawn.
 EXPLORERS = {
-    "forward": bl.ForwardStepper,
-    "backprop": bl.BackpropStepper,
     "training": small_training_explorer,
 }
 
@@ -135,7 +133,7 @@ def test_controls_that_are_not_precomputed_are_disabled_and_say_so(built):
 
 def test_nothing_is_precomputed_in_jupyterlab(monkeypatch):
     monkeypatch.delenv("BACKPROP_LAB_SITE", raising=False)
-    explorer = bl.ForwardStepper()
+    explorer = small_training_explorer()
     bundle = explorer._repr_mimebundle_()
     assert explorer._static_view is None
     assert (
@@ -145,25 +143,15 @@ def test_nothing_is_precomputed_in_jupyterlab(monkeypatch):
 
 def test_the_site_build_shows_the_static_view(monkeypatch):
     monkeypatch.setenv("BACKPROP_LAB_SITE", "1")
-    explorer = bl.ForwardStepper()
+    explorer = small_training_explorer()
     bundle = explorer._repr_mimebundle_()
     view = explorer._static_view
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == view.widget.model_id
-    assert len(view.frames) == explorer.n_steps + 1
-
-
-def test_backprop_stepper_gives_each_parameter_its_own_steps():
-    stepper = bl.BackpropStepper()
-    view = stepper.static_view()
-    names = stepper.controls["param"].options
-    for k, name in enumerate(names):
-        steps = [key[1] for key in view.frames if key[0] == k]
-        chain = bl.chain_rule(stepper.net, stepper.x, stepper.y, name)
-        assert steps == list(range(len(chain.factors) + 1))
+    assert len(view.frames) == len(view.states) > 1
 
 
 def test_too_many_frames_are_refused():
-    explorer = bl.ForwardStepper()
+    explorer = small_training_explorer()
     explorer.static_axes = lambda: [StaticAxis("step", list(range(MAX_STATIC_FRAMES + 1)))]
     with pytest.raises(ValueError, match=f"{MAX_STATIC_FRAMES + 1} frames"):
         explorer.static_view()
@@ -174,15 +162,3 @@ def test_grids_go_through_the_default():
     assert grid_around(1.0, -5, 5, 1.0) == [float(k) for k in range(-5, 6)]
     assert values_with(0.3, [0.1, 1.0]) == [0.1, 0.3, 1.0]
     assert values_with(1.0, [0.1, 1.0]) == [0.1, 1.0]
-
-
-# --- several controls changed at once (hold) -------------------------------------------
-
-
-def test_backprop_stepper_in_hold_shows_the_chain_its_menu_names():
-    stepper = bl.BackpropStepper()
-    with stepper.hold():
-        stepper.controls["param"].value = "W2[1,1]"
-        stepper.controls["step"].value = 2
-    assert stepper.chain.param == "W2[1,1]"
-    assert stepper.status.startswith(f"Step 2 of {stepper.n_steps}")
