@@ -224,7 +224,9 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
  * comes (`draw(figure, value)`, with `running(value)` as the status meanwhile); the value it
  * returns is the finished state (`draw`, then `status`). `quick(model)` may give the
  * finished state at once (read from a stored run) or null. A change abandons the run under
- * way; an error is said in words under the picture.
+ * way; an error is said in words under the picture. As `liveView`, nothing runs until the
+ * view first comes into sight (`whenVisible`), and the work done at once is a User Timing
+ * measure (the slices are `runInFrames`' own).
  */
 function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75, work, quick = () => null, draw, status, running, budget = 8, onChange = {} }) {
   el.classList.add("bpl-live", `bpl-live-${name}`);
@@ -232,12 +234,14 @@ function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75
   const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
   const say = createStatus(el, figure.canvas);
   let stop = () => {};
+  let started = false;
   const failed = (error) => say(`This setting cannot be computed here: ${error && error.message ? error.message : error}`);
-  function finish(result) {
+  function finish(result, began = null) {
     state = result;
     figure.redraw();
     say(status(result));
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    if (began !== null) timed(`bpl ${name} update`, began);
   }
   const show = (value) => {
     state = value;
@@ -245,20 +249,22 @@ function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75
     say(running(value));
   };
   function update() {
+    if (!started) return;
     stop();
     stop = () => {};
+    const began = performance.now();
     let steps;
     let last;
     try {
       const stored = quick(model);
-      if (stored) return finish(stored);
+      if (stored) return finish(stored, began);
       steps = work(model);
       // the first slice at once, so that the next frame already shows the change (a short
       // run is then finished before the page paints)
       const deadline = performance.now() + budget;
       for (;;) {
         const { done, value } = steps.next();
-        if (done) return finish(value);
+        if (done) return finish(value, began);
         last = value;
         if (performance.now() >= deadline) break;
       }
@@ -266,6 +272,7 @@ function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75
       return failed(error);
     }
     show(last);
+    timed(`bpl ${name} update`, began);
     stop = runInFrames(steps, { onFrame: show, onDone: finish, onError: failed, budget });
   }
   const handlers = traits.map((trait) => {
@@ -278,8 +285,12 @@ function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75
     model.on(`change:${trait}`, handler);
     return [trait, handler];
   });
-  update();
+  const cancel = whenVisible(el, () => {
+    started = true;
+    update();
+  });
   return () => {
+    cancel();
     stop();
     for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
     figure.dispose();
