@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import numpy as np
 import traitlets
 
-from backprop_lab.calc.chain_rule import ChainRule, chain_rule
+from backprop_lab.calc.chain_rule import ChainRule, chain_rule, chain_rule_path
 from backprop_lab.checks.arguments import check_integer
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.network import Network
@@ -100,24 +100,6 @@ def _sample(example: Any, network: Any, x: Any, y: Any) -> tuple[Network, np.nda
 
 def _kind(layer: int, n_layers: int) -> str:
     return "output" if layer == n_layers else "hidden"
-
-
-def chain_path(sizes: list[int], param: str) -> tuple[list[str], set[tuple[int, int]]]:
-    """The edges and neurons the chain rule of ``param`` goes through (chapter 3): its edge
-    (for a weight), then every edge from the neuron it feeds to the outputs; the same as
-    :func:`backprop_lab.plotting.diagram.chain_rule_path`, without loading matplotlib."""
-    ref = parse_parameter(param, sizes)
-    edges = [ref.name] if ref.is_weight else []
-    neurons = {(ref.layer, ref.to_unit)}
-    if ref.is_weight:
-        neurons.add((ref.layer - 1, ref.index[0]))
-    frontier = [ref.to_unit]
-    for layer in range(ref.layer + 1, len(sizes)):
-        for i in frontier:
-            edges += [f"W{layer}[{i},{j}]" for j in range(sizes[layer])]
-        frontier = list(range(sizes[layer]))
-        neurons.update((layer, j) for j in frontier)
-    return edges, neurons
 
 
 class StepperView(BrowserView):
@@ -483,7 +465,7 @@ class BackpropStepper(_Stepper):
     @property
     def highlighted(self) -> list[str]:
         """The edges of the parameter's chain-rule path, its own first."""
-        return chain_path(self.net.layer_sizes, self.chain.param)[0]
+        return chain_rule_path(self.net.layer_sizes, self.chain.param)[0]
 
     def _known_deltas(self, step: int) -> set[tuple[int, int]]:
         """Neurons whose delta is known after ``step`` factors (loss end first)."""
