@@ -393,6 +393,24 @@ function symlogTicks(low, high) {
   return ticks;
 }
 
+/**
+ * Limits of a log axis that shows every finite positive number of the `series` (arrays or
+ * Float64Arrays), widened by 1.5 each way (the explorers' loss axes); `fallback` if none.
+ */
+function logLimits(series, fallback = [1e-3, 1]) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const values of series) {
+    for (const v of values) {
+      if (Number.isFinite(v) && v > 0) {
+        if (v < low) low = v;
+        if (v > high) high = v;
+      }
+    }
+  }
+  return low <= high ? [low / 1.5, high * 1.5] : fallback;
+}
+
 /** A tick's text: as few digits as tell the ticks apart. */
 function tickText(value) {
   if (value === 0) return "0";

@@ -143,8 +143,7 @@ function drawMiniBatch(figure, state) {
   const runs = [];
   if (state.full) runs.push([state.full, "full batch (200)", MINIBATCH_GREY, 2.4]);
   if (batch < n && state.mini) runs.push([state.mini, `batches of ${batch}`, BOOK.orange, 1.4]);
-  const losses = runs.flatMap(([run]) => run.curve.map((row) => row[1]));
-  const ylim = positiveLimitsOf(losses);
+  const ylim = logLimits(runs.map(([run]) => run.curve.map((row) => row[1])), [0.01, 1]);
   const updates = epochs * Math.floor(n / batch);
   const left = drawAxes(ctx, panels[0], theme, {
     xlim: [0, Math.max(updates, 1)],
@@ -171,12 +170,6 @@ function drawMiniBatch(figure, state) {
   const entries = [{ label: "full batch (200)", color: MINIBATCH_GREY, width: 2.4 }];
   if (batch < n) entries.push({ label: `batches of ${batch}`, color: BOOK.orange, width: 1.4 });
   drawLegend(ctx, right, theme, entries);
-}
-
-/** A log axis's limits: every finite positive value, widened by 1.5 each way. */
-function positiveLimitsOf(values) {
-  const shown = values.filter((v) => Number.isFinite(v) && v > 0);
-  return shown.length ? [Math.min(...shown) / 1.5, Math.max(...shown) * 1.5] : [0.01, 1];
 }
 
 function miniBatchSettings(model) {

@@ -67,21 +67,6 @@ function momentumState(model) {
   };
 }
 
-/** A loss axis's limits: every finite positive value, widened by 1.5 each way. */
-function positiveLimits(...series) {
-  let low = Infinity;
-  let high = -Infinity;
-  for (const values of series) {
-    for (const v of values) {
-      if (Number.isFinite(v) && v > 0) {
-        low = Math.min(low, v);
-        high = Math.max(high, v);
-      }
-    }
-  }
-  return low <= high ? [low / 1.5, high * 1.5] : [1e-3, 1];
-}
-
 function drawMomentum(figure, state) {
   const { ctx, panels, theme } = figure;
   const { mu, eta, steps, curvatures, plain, heavy } = state;
@@ -124,7 +109,7 @@ function drawMomentum(figure, state) {
   drawLegend(ctx, left, theme, runs.map(([, color, label]) => ({ label, color, width: 1.2, marker: "o" })), { corner: "upper left" });
   const right = drawAxes(ctx, panels[1], theme, {
     xlim: [0, steps],
-    ylim: positiveLimits(plain.loss, heavy.loss),
+    ylim: logLimits([plain.loss, heavy.loss]),
     yscale: "log",
     xlabel: "step",
     ylabel: "loss E",

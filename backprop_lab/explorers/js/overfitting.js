@@ -138,8 +138,7 @@ function drawOverfitting(figure, state) {
     { corner: "lower right" },
   );
   // right: both losses, the floor, the best iteration and the one shown
-  const shown = losses.concat(vals, [state.floor]).filter((v) => Number.isFinite(v) && v > 0);
-  const ylim = [Math.min(...shown) / 1.5, Math.max(...shown) * 1.5];
+  const ylim = logLimits([losses, vals, [state.floor]]);
   const right = drawAxes(ctx, panels[1], theme, {
     xlim: [0, state.maxIterations],
     ylim,

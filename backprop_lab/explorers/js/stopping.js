@@ -111,8 +111,7 @@ function drawStopping(figure, state) {
   const ref = state.reference || null;
   const refLoss = ref ? Array.from(ref.loss) : state.referenceSoFar ? sofar(state.referenceSoFar.loss, state.t) : [];
   const refVal = ref ? Array.from(ref.validationLoss) : state.referenceSoFar ? sofar(state.referenceSoFar.validationLoss, state.t) : [];
-  const shown = refLoss.concat(refVal).filter((v) => Number.isFinite(v) && v > 0);
-  const ylim = shown.length ? [Math.min(...shown) / 1.5, Math.max(...shown) * 1.5] : [1e-3, 1];
+  const ylim = logLimits([refLoss, refVal]);
   const axes = drawAxes(ctx, panels[0], theme, {
     xlim: [-0.01 * max, max * 1.01],
     ylim,
