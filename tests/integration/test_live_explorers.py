@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import test_site
 from browser import REPO, PageWatch
-from ipywidgets import FloatLogSlider
+from ipywidgets import FloatLogSlider, SelectionSlider
 from test_site_interaction import CHAPTERS, build_explorer, explorer_cells
 
 from backprop_lab.explorers.live import LiveExplorer
@@ -63,6 +63,13 @@ def move(page: Any, explorer: LiveExplorer, view: Any, name: str) -> str:
     """Move one control one step as a reader does, and the Python explorer's the same way."""
     control = explorer.controls[name]
     box = view.locator(f".bpl-control-{name}")
+    if isinstance(control, SelectionSlider):  # a slider over options: one option along
+        up = control.index + 1 < len(control.options)
+        handle = box.locator(".noUi-handle")
+        handle.focus()
+        handle.press("ArrowRight" if up else "ArrowLeft")
+        control.index += 1 if up else -1
+        return f"moved {name} to {control.value!r}"
     if hasattr(control, "options"):
         target = (control.index + 1) % len(control.options)
         box.locator("select").select_option(index=target)
