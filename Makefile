@@ -57,8 +57,10 @@ lab: $(STAMP)
 
 # --all: re-read and re-execute every page, so the site always shows what today's code
 # computes (Sphinx alone would skip notebooks that did not change).
+BUILD_SITE := $(BIN)/jupyter-book build . -W --keep-going --all
+
 site: $(STAMP) $(VENDOR_STAMP)
-	$(BIN)/jupyter-book build . -W --keep-going --all
+	$(BUILD_SITE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
@@ -68,13 +70,21 @@ lint: $(STAMP)
 strip: $(STAMP)
 	$(BIN)/python tools/strip_notebooks.py book
 
-# Lint, build the site (executing every chapter), then pytest: the package's tests, nbval
-# on every chapter, the built site in headless Chromium, the chapters in JupyterLab, and a
-# fresh Binder-like environment.
+# Lint; then build the site (executing every chapter; its log in _build/site.log) while
+# the tests that do not need it run beside it (the package's tests, nbval on every chapter,
+# a fresh Binder-like environment and wheel: the machine has two cores, and the build uses
+# about one); then the tests that need the site, a browser or JupyterLab (marked after_site
+# by tests/conftest.py): the built site in headless Chromium, the chapters in JupyterLab.
 test: $(STAMP) $(VENDOR_STAMP)
 	$(MAKE) lint
-	$(MAKE) site
-	$(BIN)/python -m pytest --durations=15
+	@mkdir -p _build
+	@echo "make test: building the site (log: _build/site.log) beside the tests that do not need it"
+	@$(BUILD_SITE) > _build/site.log 2>&1 & build=$$!; \
+	$(BIN)/python -m pytest -m "not after_site" --durations=10; tests=$$?; \
+	wait $$build; built=$$?; \
+	if [ $$built -ne 0 ]; then tail -n 80 _build/site.log; echo "make test: the site build failed; see _build/site.log"; fi; \
+	[ $$built -eq 0 ] && [ $$tests -eq 0 ]
+	$(BIN)/python -m pytest -m after_site --durations=15
 
 # The package's unit and property tests, without the site, the browser or JupyterLab.
 unit: $(STAMP)

@@ -37,6 +37,19 @@ def chromium():
         yield browser
 
 
+# Fixtures that need the built site, or a browser or JupyterLab (which share the machine's
+# two cores with a site build badly): `make test` runs the tests using them after the site
+# build, and every other test beside the build (`-m "not after_site"`).
+AFTER_SITE_FIXTURES = frozenset({"site", "site_url", "chromium", "lab"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``after_site`` every test that uses one of :data:`AFTER_SITE_FIXTURES`."""
+    for item in items:
+        if AFTER_SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.after_site)
+
+
 def pytest_terminal_summary(terminalreporter):
     """One line at the end when tests skipped because the site is not built (a fresh clone:
     `pytest` before `make site`), saying how to build it."""
