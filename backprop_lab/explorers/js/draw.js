@@ -164,6 +164,48 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
   };
 }
 
+/**
+ * Run a generator of work (the engine's `trainSteps`) a slice at a time, so that the page
+ * never freezes: each animation frame takes `next()` until `budget` milliseconds have gone,
+ * then calls `onFrame(progress)` with the last value yielded (to draw as it goes). When the
+ * generator returns, `onDone(result)` gets its value. An error thrown by the work goes to
+ * `onError(error)` (default: `console.error`), so that a view can say it in words.
+ * Returns `stop()`, which abandons the work (a new setting makes new work). Without
+ * `requestAnimationFrame` (Node) the slices are run with `setTimeout`.
+ */
+function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = console.error, budget = 8 } = {}) {
+  const schedule =
+    typeof requestAnimationFrame === "function" ? requestAnimationFrame : (f) => setTimeout(f, 0);
+  let stopped = false;
+  function slice() {
+    if (stopped) return;
+    const deadline = performance.now() + budget;
+    let last;
+    try {
+      do {
+        const { done, value } = steps.next();
+        if (done) {
+          stopped = true;
+          if (last !== undefined) onFrame(last);
+          onDone(value);
+          return;
+        }
+        last = value;
+      } while (performance.now() < deadline);
+    } catch (error) {
+      stopped = true;
+      onError(error);
+      return;
+    }
+    onFrame(last);
+    schedule(slice);
+  }
+  schedule(slice);
+  return () => {
+    stopped = true;
+  };
+}
+
 // ------------------------------------------------------------------------------ axes
 
 /** About `count` round tick values covering [low, high]. */

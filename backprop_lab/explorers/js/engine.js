@@ -50,6 +50,9 @@
  *   `converged`, `convergedAt`, `stoppedEarly`, `bestIteration`, `keptLoss`, `finalLoss`,
  *   `updatesPerEpoch`, `batchSize`, `snapshots` ([{iteration, weights, biases}] with
  *   Float64Arrays, row by row), `snapshotEvery`;
+ * - `trainSteps(net, X, Y, options)` -> a generator: `train` one update a `next()`,
+ *   yielding `{t, loss, validationLoss, network()}` and returning `train`'s history (for
+ *   pages that train as they draw);
  * - `chainRule(net, x, y, param)` -> the factors of `bl.chain_rule(net, x, y, param)`:
  *   `{param, loss, value, nPaths, factors: [{text, value, terms}]}` (each factor's `text`
  *   as the package's `Factor.text`; `terms` for the sum over the next layer);
@@ -783,6 +786,23 @@ function _checkOrders(batchOrder, n) {
  * replaced by the trained parameters.
  */
 export function train(net, X, Y, options = {}) {
+  const steps = trainSteps(net, X, Y, options);
+  for (;;) {
+    const { done, value } = steps.next();
+    if (done) return value;
+  }
+}
+
+/**
+ * `train` one update at a time, for pages that must not freeze (chapters 4 to 6): a
+ * generator with `train`'s arguments. The first `next()` makes the initial pass and yields
+ * the progress at t = 0; each later `next()` makes one update and yields the progress at
+ * the new t: `{t, loss, validationLoss, network()}` (`loss` and `validationLoss` are the
+ * history's buffers, filled for 0 .. t; `network()` a copy of `net` with the current
+ * parameters). The generator's return value is `train`'s history, and `net` is then
+ * trained, exactly as after `train` (the same updates in the same order).
+ */
+export function* trainSteps(net, X, Y, options = {}) {
   const m = _model(net);
   const n = X.length;
   const Xf = _rows("X", X, m.sizes[0]);
@@ -892,6 +912,16 @@ export function train(net, X, Y, options = {}) {
     limit = Math.min(_DIVERGENCE_FACTOR * Math.max(reference, 1.0) * (n / (full ? n : batchSize)), Number.MAX_VALUE);
   }
   const stepEta = eta;
+  const progress = {
+    t: 0,
+    loss: losses,
+    validationLoss: valLosses,
+    network: () => ({
+      ...net,
+      weights: _layout(m, W, true, m.nested),
+      biases: _layout(m, B, false, m.nested),
+    }),
+  };
   for (;;) {
     if (!(lossNow <= limit)) {
       divergedAt = t;
@@ -935,6 +965,8 @@ export function train(net, X, Y, options = {}) {
         }
       }
     }
+    progress.t = t;
+    yield progress;
     if (t === iterations) break;
     // ---- the update, from the gradients of the pass just made
     for (let l = 0; l < L; l++) {

@@ -29,6 +29,25 @@ function run(c) {
       const ms = performance.now() - start;
       return { history, weights: c.net.weights, biases: c.net.biases, ms };
     }
+    case "trainSteps": {
+      // step through the run; keep every yielded t, the loss buffer's prefix at each yield
+      // (it must already hold the history's numbers), and the network at step c.at
+      const steps = engine.trainSteps(c.net, c.X, c.Y, c.options);
+      const ts = [];
+      const prefixesAgree = [];
+      let at = null;
+      for (;;) {
+        const { done, value } = steps.next();
+        if (done) {
+          const history = value;
+          const agree = prefixesAgree.every(([t, loss]) => loss.every((v, k) => Object.is(v, history.loss[k])) && loss.length === t + 1);
+          return { ts, history, weights: c.net.weights, biases: c.net.biases, at, agree };
+        }
+        ts.push(value.t);
+        prefixesAgree.push([value.t, Array.from(value.loss.subarray(0, value.t + 1))]);
+        if (value.t === c.at) at = value.network();
+      }
+    }
     case "chainRule":
       return engine.chainRule(c.net, c.x, c.y, c.param);
     case "descend1d":

@@ -258,6 +258,55 @@ def add_training_case(
     TABLE.add(name, case, expect_result(check))
 
 
+def add_step_cases() -> None:
+    """``trainSteps`` yields t = 0, 1, ... in order with the loss so far, its network at a
+    step t is the package's after t updates, and its return value is ``train``'s history."""
+    data_train, data_test = playground_data("two_moons", 60, noise=0.1, seed=4)
+    X, Y, Xv, Yv = data_train.X / 5, data_train.Y, data_test.X / 5, data_test.Y
+    classifier = portable_network([2, 4, 3, 1], "tanh", "sigmoid", "binary_cross_entropy", 3)
+    runs = {
+        "full-batch": dict(learning_rate=0.5, iterations=30),
+        "mini-batch-momentum-validation": dict(
+            learning_rate=0.3, iterations=40, batch_size=8, momentum=0.9, l2=1e-3,
+            validation=(Xv, Yv), snapshot_every=7, batch_order=batch_order(len(X), 14, 2),
+        ),
+        "diverging": dict(learning_rate=2.0, iterations=30),  # diverges at update 8
+        "early-stopping": dict(learning_rate=2.0, iterations=300, validation=(Xv, Yv), patience=3),
+    }  # fmt: skip
+    regression = portable_network([2, 4, 3, 1], "tanh", "identity", "squared_error", 3)
+    for name, kwargs in runs.items():
+        at = 5
+        net = regression if name == "diverging" else classifier
+        case = {
+            "op": "trainSteps",
+            "net": net_json(net),
+            "X": X.tolist(),
+            "Y": Y.tolist(),
+            "options": js_options(kwargs),
+            "at": at,
+        }
+
+        def check(answer, kwargs=kwargs, start=net, at=at, name=name):
+            result = answer["result"]
+            trained = start.copy()
+            history = trained.train(X, Y, **kwargs)
+            compare_runs(result, trained, history, RTOL)
+            assert result["agree"], "a yielded loss buffer differs from the history"
+            # a run that stops on its own (early stopping) yields no progress for its last t
+            yielded = history.iterations_run + (0 if history.stopped_early else 1)
+            assert result["ts"] == list(range(yielded))
+            assert history.diverged == (name == "diverging")
+            assert history.stopped_early == (name == "early-stopping")
+            if history.iterations_run >= at and not history.stopped_early:
+                partial = start.copy()
+                partial.train(X, Y, **{**kwargs, "iterations": at, "snapshot_every": None})
+                for layer, w in enumerate(partial.weights):
+                    got = decode(result["at"]["weights"][layer]).ravel()
+                    assert_close(got, w.ravel(), RTOL, f"W{layer + 1} after {at} steps")
+
+        TABLE.add(f"train-steps-{name}", case, check)
+
+
 def add_option_cases() -> None:
     data_train, data_test = playground_data("two_moons", 60, noise=0.1, seed=4)
     X, Y, Xv, Yv = data_train.X / 5, data_train.Y, data_test.X / 5, data_test.Y
@@ -676,6 +725,7 @@ def add_error_cases() -> None:
 
 add_network_cases()
 add_option_cases()
+add_step_cases()
 add_chain_rule_cases()
 add_descent_cases()
 add_neuron_cases()

@@ -186,3 +186,52 @@ def test_fixed_numbers_are_pythons_f(values, places):
         calls = [{"fn": "fixedNumber", "args": [v, places]} for v in values]
         answers = call_view("neuron.js", ["fixedNumber"], calls, Path(folder))["answers"]
     assert [a["result"] for a in answers] == [f"{v:.{places}f}" for v in values]
+
+
+FRAMES_SCRIPT = """
+import {{ runInFrames, trainSteps, train, portableNetwork, playgroundData }} from {module};
+const data = playgroundData("two_moons", {{ nSamples: 200, seed: 1 }});
+const make = () => portableNetwork({{ sizes: [2, 8, 8, 1], activation: "tanh", seed: 2 }});
+const options = {{ learningRate: 0.3, iterations: 600 }};
+const whole = train(make(), data.train.X, data.train.Y, options);
+const seen = [];
+const finished = await new Promise((resolve) => {{
+  runInFrames(trainSteps(make(), data.train.X, data.train.Y, options), {{
+    budget: 1,
+    onFrame: (progress) => seen.push(progress.t),
+    onDone: resolve,
+  }});
+}});
+let afterStop = 0;
+const stop = runInFrames(trainSteps(make(), data.train.X, data.train.Y, options), {{
+  budget: 1,
+  onFrame: () => {{ afterStop += 1; stop(); }},
+  onDone: () => {{ afterStop += 100; }},
+}});
+function* failing() {{ yield 1; throw new RangeError("options.learningRate went wrong"); }}
+const failure = await new Promise((resolve) => runInFrames(failing(), {{ onError: resolve }}));
+await new Promise((resolve) => setTimeout(resolve, 50));
+console.log(JSON.stringify({{
+  frames: seen,
+  same: Array.from(finished.loss).every((v, k) => Object.is(v, whole.loss[k])),
+  runs: [finished.iterationsRun, whole.iterationsRun],
+  afterStop,
+  failure: String(failure),
+}}));
+"""
+
+
+def test_run_in_frames_trains_in_slices_to_the_same_history(tmp_path):
+    module = tmp_path / "frames.mjs"
+    module.write_text(view_module("descent.js") + "\nexport { runInFrames };\n")
+    script = tmp_path / "run.mjs"
+    script.write_text(FRAMES_SCRIPT.format(module=json.dumps(module.as_uri())))
+    done = subprocess.run([NODE, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    frames = answer["frames"]
+    assert len(frames) > 1, "600 updates with a 1 ms budget take more than one slice"
+    assert frames == sorted(frames) and frames[-1] == 600  # drawn as it goes, then at the end
+    assert answer["same"] and answer["runs"] == [600, 600]  # the same run as train's
+    assert answer["afterStop"] == 1  # stop() ends the work: one frame, never done
+    assert answer["failure"] == "RangeError: options.learningRate went wrong"
