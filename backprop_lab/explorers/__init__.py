@@ -8,8 +8,10 @@ explorer                          what the reader moves                       ch
 :class:`BackpropStepper`          the chain rule for one parameter, factor    3
                                   by factor
 :class:`GradientDescentExplorer`  learning rate, steps, start, function       4
-:class:`TrainingExplorer`         data set, hidden layers, activation,        5
-                                  learning rate, iterations, seed, reset
+:class:`TrainingExplorer`         the playground: data set, noise, split,     4-6
+                                  layers, inputs, activation, learning
+                                  rate, batch size, momentum, L1/L2,
+                                  iterations, seed, play, step, reset
 :class:`OverfittingExplorer`      hidden units, iterations (training vs       6
                                   validation loss, the fit)
 :class:`GradientSizeExplorer`     hidden activation, weight scale, depth      6

@@ -44,15 +44,16 @@ MAX_LAYERS = 6
 """The most hidden layers (TensorFlow Playground's limit)."""
 MAX_NEURONS = 8
 """The most neurons in one hidden layer (TensorFlow Playground's limit)."""
-BATCH_SIZES: tuple[tuple[str, int | None], ...] = (
-    ("full batch", None),
+BATCH_SIZES: tuple[tuple[str, int], ...] = (
+    ("full batch", 0),
     ("1", 1),
     ("2", 2),
     ("4", 4),
     ("8", 8),
     ("16", 16),
 )
-"""The batch-size menu: every size fits the smallest training set the split leaves (20)."""
+"""The batch-size menu (0 is the full batch: a menu's value cannot be None): every size fits
+the smallest training set the split leaves (20)."""
 REGULARIZATIONS: tuple[str, ...] = ("none", "L2", "L1")
 """The regularisation menu: the penalty added to every weight's gradient (not the biases')."""
 
@@ -104,6 +105,24 @@ class PlaygroundView(BrowserView):
     """The playground's picture (``js/playground.js``): the settings as traits."""
 
     _view_file = "playground.js"
+    _css = (
+        BrowserView._css
+        + """
+.bpl-playground-bar, .bpl-playground-layers, .bpl-playground-features {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.5rem;
+  margin: 0.2rem 0; font-size: 0.85rem;
+}
+.bpl-playground-layer { display: inline-flex; align-items: center; gap: 0.25rem; }
+.bpl-playground-button {
+  font: inherit; color: inherit; background: transparent; border: 1px solid currentColor;
+  border-radius: 4px; padding: 0.1rem 0.55rem; min-width: 2rem; min-height: 1.9rem;
+  cursor: pointer;
+}
+.bpl-playground-button:disabled { opacity: 0.4; cursor: default; }
+.bpl-playground-features label { white-space: nowrap; }
+.bpl-playground-tip { font-size: 0.8rem; min-height: 1.2em; overflow-wrap: anywhere; }
+"""
+    )
     dataset = traitlets.Int(1).tag(sync=True)  # index into choices["dataset"]
     noise = traitlets.Float(0.0).tag(sync=True)
     test_fraction = traitlets.Float(0.5).tag(sync=True)
@@ -247,7 +266,7 @@ class TrainingExplorer(LiveExplorer):
         test_fraction = check_slider_value(
             "test_fraction", check_number("test_fraction", test_fraction), *r["test_fraction"]
         )
-        sizes_menu = [size for _, size in BATCH_SIZES]
+        sizes_menu = [None, *(size for _, size in BATCH_SIZES[1:])]
         if batch_size not in sizes_menu or isinstance(batch_size, bool):
             raise ValueError(
                 f"batch_size must be None (full batch) or one of 1, 2, 4, 8, 16; got {batch_size!r}"
@@ -285,7 +304,7 @@ class TrainingExplorer(LiveExplorer):
         )
         c["learning_rate"] = log_slider("learning rate", learning_rate, 1e-3, 10.0, step=0.05)
         c["batch_size"] = widgets.Dropdown(
-            options=list(BATCH_SIZES), value=batch_size, description="batch size"
+            options=list(BATCH_SIZES), value=batch_size or 0, description="batch size"
         )
         c["momentum"] = widgets.FloatSlider(
             value=momentum, min=0.0, max=0.95, step=0.05, description="momentum"
@@ -353,7 +372,7 @@ class TrainingExplorer(LiveExplorer):
             hidden_layers=self.hidden_layers,
             activation=v["activation"],
             learning_rate=float(v["learning_rate"]),
-            batch_size=v["batch_size"],
+            batch_size=v["batch_size"] or None,
             momentum=float(v["momentum"]),
             l2=rate if v["regularization"] == "L2" else 0.0,
             l1=rate if v["regularization"] == "L1" else 0.0,
@@ -454,6 +473,10 @@ class TrainingExplorer(LiveExplorer):
             while len(self._networks) > 4 * self._cache_size:
                 self._networks.popitem(last=False)
         return self._networks[key].copy()
+
+    def reset(self) -> None:
+        """Back to iteration 0, the same start (the page's reset button)."""
+        self.controls["iterations"].value = 0
 
     # ................................................................. the words
 

@@ -69,6 +69,8 @@ function run(c) {
       return engine.batchOrder(c.n, c.epochs, c.seed);
     case "playgroundData":
       return engine.playgroundData(c.name, c.options);
+    case "inputFeatures":
+      return engine.inputFeatures(c.X, c.names);
     case "import":
       return import(pathToFileURL(c.path).href).then((module) => Object.keys(module).sort());
     default:

@@ -301,4 +301,4 @@ def test_the_chapter_precomputes_few_enough_frames():
         count = explorer._count_frames(explorer.static_axes())
         assert count <= 40, (cls.__name__, count)
         total += count
-    assert total <= 150  # the chapter's training explorer adds about 110 more
+    assert total <= 150

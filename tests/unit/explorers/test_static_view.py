@@ -13,21 +13,12 @@ import pytest
 import backprop_lab as bl
 from backprop_lab.explorers.base import MAX_STATIC_FRAMES, StaticAxis, grid_around, values_with
 
-
-def small_training_explorer() -> bl.TrainingExplorer:
-    explorer = bl.TrainingExplorer(dataset="xor", hidden_layers=(3,), max_iterations=100)
-    explorer.STATIC_LEARNING_RATES = (0.1, 1.0)
-    explorer.STATIC_ITERATION_POSITIONS = 3
-    return explorer
-
-
 # The site builds the chapters' full grids (checked in the browser by
 # tests/integration/test_site.py);
 # here each explorer's own axes, trimmed to a few values so that every frame can be redrawn.
 EXPLORERS = {
     "forward": bl.ForwardStepper,
     "backprop": bl.BackpropStepper,
-    "training": small_training_explorer,
 }
 
 
