@@ -326,6 +326,8 @@ class TrainingExplorer(LiveExplorer):
         )
         for name in c:
             self._link(name)
+            if isinstance(c[name], widgets.Dropdown):  # the page starts from the same choice
+                setattr(self.view, name, c[name].index)
         self._runs: OrderedDict[_Setting, tuple[Network, TrainingHistory]] = OrderedDict()
         self._networks: OrderedDict[tuple[_Setting, int], Network] = OrderedDict()
         self._assemble(

@@ -335,12 +335,12 @@ function playgroundDrawNetwork(figure, panel, view, net) {
   const top = panel.y + font * 2.4;
   const bottom = panel.y + panel.h - font * 1.2;
   const left = panel.x + font * 4.2;
-  const right = panel.x + panel.w - font * 1.5;
   const columns = sizes.length;
   const most = Math.max(...sizes);
   const gapY = (bottom - top) / most;
+  const node = Math.max(8, Math.min(30, 0.78 * gapY, (0.42 * (panel.w - font * 6)) / Math.max(1, columns - 1)));
+  const right = panel.x + panel.w - node / 2 - font * 2;
   const gapX = (right - left) / Math.max(1, columns - 1);
-  const node = Math.max(8, Math.min(30, 0.78 * gapY, 0.42 * gapX));
   const at = (l, i) => ({
     x: left + l * gapX,
     y: top + (most - sizes[l]) * gapY * 0.5 + (i + 0.5) * gapY,
@@ -443,11 +443,11 @@ function playgroundDrawRegions(figure, panel, view, net) {
   const colours = PLAYGROUND_CLASS_COLORS.map(playgroundHex);
   playgroundImage(ctx, { x: axes.left, y: axes.top, w: axes.right - axes.left, h: axes.bottom - axes.top }, cells, (col, row) => {
     const o = out[row * cells + col];
-    if (!three) return playgroundMix(background, rdbu(o[0]), 0.75);
+    if (!three) return playgroundMix(background, rdbu(o[0]), 0.55);
     let best = 0;
     for (let k = 1; k < o.length; k++) if (o[k] > o[best]) best = k;
     const sure = Number.isFinite(o[best]) ? (o[best] - 1 / 3) * 1.5 : 0;
-    return playgroundMix(background, colours[best], 0.2 + 0.5 * sure);
+    return playgroundMix(background, colours[best], 0.15 + 0.4 * sure);
   });
   const classOf = (y) => (y.length > 1 ? y.indexOf(Math.max(...y)) : y[0] >= 0.5 ? 1 : 0);
   const points = (part, hollow) =>
@@ -483,6 +483,26 @@ function playgroundDrawLosses(figure, panel, view, shown) {
   ctx.setLineDash([3, 3]);
   line(ctx, axes.x(shown), axes.top, axes.x(shown), axes.bottom);
   ctx.restore();
+}
+
+/**
+ * What the tip under the picture says about weight W(l+1)[i,j] of `net`: its value, dE/dw
+ * over all the training points now, and the chain rule's factors on training point 1.
+ */
+function playgroundWeightText(net, setup, l, i, j) {
+  const name = `W${l + 1}[${i},${j}]`;
+  const value = playgroundWeight(net, l, i, j);
+  const g = gradients(net, setup.X, setup.Y).weights[l];
+  const grad = Array.isArray(g) ? g[i][j] : g[i * net.sizes[l + 1] + j];
+  let text = `${name} = ${shortNumber(value)}; dE/dw = ${shortNumber(grad)} (mean over the ${setup.X.length} training points).`;
+  try {
+    const chain = chainRule(net, setup.X[0], setup.Y[0], name);
+    const factors = chain.factors.map((f) => `${f.text} = ${shortNumber(f.value)}`).join(" × ");
+    text += ` Chain rule on training point 1: ${factors}, product ${shortNumber(chain.value)}.`;
+  } catch (error) {
+    text += ` (${error.message})`;
+  }
+  return text;
 }
 
 // ---------------------------------------------------------------------- the page
@@ -536,9 +556,64 @@ function render({ model, el }) {
   const say = createStatus(el, figure.canvas);
   const tip = playgroundPart(el, "bpl-playground-tip");
   tip.setAttribute("aria-live", "polite");
+  const shownNet = () => view.run && view.run.t >= 0 && view.run.nets[view.run.done ? shownIteration() : Math.min(model.get("iterations"), view.run.t)];
+  function describeFocus() {
+    const net = shownNet();
+    if (!view.focus || !net) {
+      tip.textContent = "";
+      return;
+    }
+    const { l, i, j } = view.focus;
+    tip.textContent = playgroundWeightText(net, view.setup, l, i, j);
+  }
+  function choose(edge) {
+    const same = edge && view.focus && edge.l === view.focus.l && edge.i === view.focus.i && edge.j === view.focus.j;
+    if (same || (!edge && !view.focus)) return;
+    view.focus = edge ? { l: edge.l, i: edge.i, j: edge.j } : null;
+    figure.redraw();
+    describeFocus();
+  }
+  // hover a weight (within 6 px of its line) or focus the picture and move with the arrows
+  figure.canvas.tabIndex = 0;
+  figure.canvas.addEventListener("pointermove", (event) => {
+    const box = figure.canvas.getBoundingClientRect();
+    const x = event.clientX - box.left;
+    const y = event.clientY - box.top;
+    let best = null;
+    let distance = 6;
+    for (const e of view.edges) {
+      const dx = e.x1 - e.x0;
+      const dy = e.y1 - e.y0;
+      const t = Math.max(0, Math.min(1, ((x - e.x0) * dx + (y - e.y0) * dy) / (dx * dx + dy * dy || 1)));
+      const d = Math.hypot(x - e.x0 - t * dx, y - e.y0 - t * dy);
+      if (d < distance) {
+        distance = d;
+        best = e;
+      }
+    }
+    choose(best);
+  });
+  figure.canvas.addEventListener("keydown", (event) => {
+    if (!view.edges.length) return;
+    const at = view.focus ? view.edges.findIndex((e) => e.l === view.focus.l && e.i === view.focus.i && e.j === view.focus.j) : -1;
+    if (event.key === "ArrowRight" || event.key === "ArrowDown") choose(view.edges[(at + 1) % view.edges.length]);
+    else if (event.key === "ArrowLeft" || event.key === "ArrowUp") choose(view.edges[(at - 1 + view.edges.length) % view.edges.length]);
+    else if (event.key === "Escape") choose(null);
+    else return;
+    event.preventDefault();
+  });
+  figure.canvas.addEventListener("focus", () => {
+    if (!view.focus && view.edges.length) choose(view.edges[0]);
+  });
 
   function show() {
+    if (view.focus && view.run && view.run.nets[0]) {
+      const sizes = view.run.nets[0].sizes;
+      const { l, i, j } = view.focus;
+      if (l >= sizes.length - 1 || i >= sizes[l] || j >= sizes[l + 1]) view.focus = null;
+    }
     figure.redraw();
+    describeFocus();
     if (view.run && view.run.done) say(playgroundStatus(playgroundNumbers(view.run, model.get("iterations"))));
     else if (view.run) say(`Training: iteration ${Math.max(0, view.run.t)} of ${view.setup.s.maxIterations}…`);
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
