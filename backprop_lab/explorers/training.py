@@ -10,6 +10,7 @@ same portable start on the same points (:func:`~backprop_lab.calc.playground_dat
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections import OrderedDict
@@ -37,6 +38,7 @@ from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
 from backprop_lab.nn.portable_random import batch_order, portable_network
+from backprop_lab.nn.serialization import network_to_dict, network_training_settings
 
 __all__ = ["PlaygroundView", "TrainingExplorer", "parse_hidden_layers"]
 
@@ -138,6 +140,8 @@ class PlaygroundView(BrowserView):
     features = traitlets.List(traitlets.Unicode(), default_value=["x1", "x2"]).tag(sync=True)
     max_iterations = traitlets.Int(1000).tag(sync=True)
     n_samples = traitlets.Int(200).tag(sync=True)
+    start = traitlets.Unicode("").tag(sync=True)
+    """An imported network's JSON: the start while it fits the settings ("" for none)."""
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,7 @@ class _Setting:
     l1: float
     max_iterations: int
     n_samples: int
+    start: str = ""
 
 
 class TrainingExplorer(LiveExplorer):
@@ -380,6 +385,7 @@ class TrainingExplorer(LiveExplorer):
             l1=rate if v["regularization"] == "L1" else 0.0,
             max_iterations=int(self.view.max_iterations),
             n_samples=int(self.view.n_samples),
+            start=self.view.start,
         )
 
     def _usable_features(self) -> tuple[str, ...]:
@@ -407,14 +413,72 @@ class TrainingExplorer(LiveExplorer):
         )
 
     def _start(self, s: _Setting) -> Network:
+        """The imported network while it fits the settings, else the portable start of
+        ``seed`` (the page's rule)."""
         outputs, output_activation, loss = output_of(s.dataset)
-        return portable_network(
-            [len(s.features), *s.hidden_layers, outputs],
-            s.activation,
+        sizes = [len(s.features), *s.hidden_layers, outputs]
+        if s.start:
+            data = json.loads(s.start)
+            imported = Network.from_dict(data)
+            features = network_training_settings(data)["input_features"]
+            if (
+                imported.layer_sizes == sizes
+                and (imported.activation, imported.output_activation)
+                == (s.activation, output_activation)
+                and imported.loss_name == loss
+                and (features is None or features == s.features)
+            ):
+                return imported
+        return portable_network(sizes, s.activation, output_activation, loss, seed=s.seed)
+
+    def to_json(self) -> str:
+        """The network shown, as the JSON :meth:`Network.from_json` reads, with its input
+        features and regularisation (the page's export button writes the same numbers)."""
+        s = self.setting()
+        rates = {"l2": s.l2, "l1": s.l1}
+        return json.dumps(
+            network_to_dict(self.network, input_features=s.features, regularization=rates)
+        )
+
+    def load_json(self, text: str) -> None:
+        """Start from a network exported by the playground (or any network whose inputs
+        the data set has): its input features, hidden layers and activation become the
+        settings, and its parameters the start, until a setting no longer fits it (the
+        page's import button does the same).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``text`` is not a network's JSON, or the network does not fit the data set
+            (its outputs, output activation and loss; its inputs).
+        """
+        imported = Network.from_json(text)
+        data = json.loads(text)
+        features = network_training_settings(data)["input_features"]
+        dataset = self.controls["dataset"].value
+        outputs, output_activation, loss = output_of(dataset)
+        if features is None:
+            features = FEATURES[: imported.layer_sizes[0]]
+        features = check_features(features, self._n_inputs())
+        fits = (imported.layer_sizes[-1], imported.output_activation, imported.loss_name) == (
+            outputs,
             output_activation,
             loss,
-            seed=s.seed,
         )
+        hidden = parse_hidden_layers(tuple(imported.layer_sizes[1:-1]))
+        if not fits or imported.activation not in HIDDEN_ACTIVATIONS:
+            raise ValueError(
+                f"text must be a network for {dataset!r}: {outputs} output(s), "
+                f"{output_activation} output and {loss} loss, a hidden activation of "
+                f"{', '.join(HIDDEN_ACTIVATIONS)}; got {imported.layer_sizes[-1]} output(s), "
+                f"{imported.output_activation} output, {imported.loss_name} loss and "
+                f"{imported.activation} hidden"
+            )
+        self.view.features = list(features)
+        self.view.hidden_layers = list(hidden)
+        self.controls["activation"].value = imported.activation
+        self.view.activation = self.controls["activation"].index
+        self.view.start = text
 
     def _train(self, s: _Setting, iterations: int) -> tuple[Network, TrainingHistory]:
         X, Y, X_test, Y_test = self._inputs(s)

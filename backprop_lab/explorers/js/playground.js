@@ -20,6 +20,7 @@
  */
 
 const PLAYGROUND_SETTINGS = [
+  "start",
   "dataset",
   "noise",
   "test_fraction",
@@ -87,7 +88,128 @@ function playgroundSettings(model) {
     l1: regularization === "L1" ? rate : 0,
     maxIterations: model.get("max_iterations"),
     nSamples: model.get("n_samples"),
+    start: model.get("start") || "",
   };
+}
+
+const PLAYGROUND_FORMAT = "backprop_lab.Network/1";
+
+function playgroundSame(a, b) {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * The start of a run: the imported network (`s.start`, its JSON) while it fits the
+ * settings (layer sizes, activations, loss, input features), else the portable start of
+ * the seed (Python's `TrainingExplorer._start`).
+ */
+function playgroundStart(s, out) {
+  const sizes = [s.features.length, ...s.hiddenLayers, out.outputs];
+  if (s.start) {
+    try {
+      const d = JSON.parse(s.start);
+      const fits =
+        d.format === PLAYGROUND_FORMAT &&
+        playgroundSame(d.layer_sizes, sizes) &&
+        d.activation === s.activation &&
+        d.output_activation === out.outputActivation &&
+        d.loss === out.loss &&
+        (d.input_features === undefined || d.input_features === null || playgroundSame(d.input_features, s.features));
+      if (fits) {
+        const net = { sizes, activation: s.activation, outputActivation: out.outputActivation, loss: out.loss, weights: d.weights, biases: d.biases };
+        forward(net, [new Array(sizes[0]).fill(0)]); // checks the layout now
+        return net;
+      }
+    } catch (error) {
+      // not a network that fits: the portable start, as in Python
+    }
+  }
+  return portableNetwork({ sizes, activation: s.activation, outputActivation: out.outputActivation, loss: out.loss, seed: s.seed });
+}
+
+/** The network as `Network.to_dict` writes it, with its input features and regularisation
+ * (the JSON `bl.Network.from_json` reads; the Python explorer's `to_json`). */
+function playgroundExport(net, s) {
+  const rows = (W, l) => (Array.isArray(W) ? W.map((row) => Array.from(row)) : Array.from({ length: net.sizes[l] }, (_, i) => Array.from(W.subarray(i * net.sizes[l + 1], (i + 1) * net.sizes[l + 1]))));
+  return {
+    format: PLAYGROUND_FORMAT,
+    layer_sizes: net.sizes.slice(),
+    activation: net.activation,
+    output_activation: net.outputActivation,
+    loss: net.loss,
+    dtype: "float64",
+    weights: net.weights.map(rows),
+    biases: net.biases.map((b) => Array.from(b)),
+    input_features: s.features.slice(),
+    regularization: { l2: s.l2, l1: s.l1 },
+  };
+}
+
+/**
+ * The traits an imported network's JSON sets (Python's `load_json`): {features,
+ * hidden_layers, activation (a name), start}; an Error in words when it does not fit.
+ */
+function playgroundImport(text, dataset) {
+  let d;
+  try {
+    d = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the file must be a network's JSON (Network.to_json); it is not JSON (${error.message})`);
+  }
+  if (!d || d.format !== PLAYGROUND_FORMAT) throw new Error(`the file must be a network's JSON (format ${PLAYGROUND_FORMAT})`);
+  const out = playgroundOutput(dataset);
+  const sizes = d.layer_sizes;
+  if (!Array.isArray(sizes) || sizes.length < 2) throw new Error("the file's layer_sizes must list at least two layers");
+  const inputs = dataset === "regression_1d" ? 1 : 2;
+  const features = checkFeatures(d.input_features || FEATURES.slice(0, sizes[0]), inputs);
+  if (features.length !== sizes[0]) throw new Error(`the file's input_features must name its ${sizes[0]} inputs`);
+  if (sizes[sizes.length - 1] !== out.outputs || d.output_activation !== out.outputActivation || d.loss !== out.loss || !HIDDEN_ACTIVATIONS.includes(d.activation)) {
+    throw new Error(
+      `the network must fit ${dataset}: ${out.outputs} output(s), ${out.outputActivation} output and ${out.loss} loss; ` +
+        `the file has ${sizes[sizes.length - 1]} output(s), ${d.output_activation} output and ${d.loss} loss`,
+    );
+  }
+  const hidden = sizes.slice(1, -1);
+  if (hidden.length > PLAYGROUND_MAX_LAYERS || hidden.some((n) => !(Number.isInteger(n) && n >= 1 && n <= PLAYGROUND_MAX_NEURONS))) {
+    throw new Error(`the network's hidden layers must be at most ${PLAYGROUND_MAX_LAYERS} of 1 to ${PLAYGROUND_MAX_NEURONS} neurons; the file has ${JSON.stringify(hidden)}`);
+  }
+  forward({ sizes, activation: d.activation, outputActivation: d.output_activation, loss: d.loss, weights: d.weights, biases: d.biases }, [new Array(sizes[0]).fill(0)]);
+  return { features, hidden_layers: hidden, activation: d.activation, start: text };
+}
+
+// the settings in the page's address (#playground=...), so that a reader can share a setup
+const PLAYGROUND_HASH_KEYS = ["dataset", "noise", "test_fraction", "seed", "activation", "learning_rate", "batch_size", "momentum", "regularization", "regularization_rate", "iterations", "hidden_layers", "features"];
+const PLAYGROUND_MENUS = ["dataset", "activation", "batch_size", "regularization"];
+const PLAYGROUND_RANGES = { noise: [0, 0.5], test_fraction: [0.1, 0.9], seed: [0, 20], learning_rate: [1e-3, 10], momentum: [0, 0.95], regularization_rate: [1e-4, 1] };
+
+/** The settings as the address keeps them (menus by their option's name). */
+function playgroundHashState(model) {
+  const state = {};
+  for (const key of PLAYGROUND_HASH_KEYS) state[key] = PLAYGROUND_MENUS.includes(key) ? chosen(model, key) : model.get(key);
+  return state;
+}
+
+/** The traits an address's state sets: only known keys with values the controls can show. */
+function playgroundHashTraits(state, choices, maxIterations) {
+  const traits = {};
+  if (!state || typeof state !== "object") return traits;
+  for (const key of PLAYGROUND_HASH_KEYS) {
+    const v = state[key];
+    if (v === undefined) continue;
+    if (PLAYGROUND_MENUS.includes(key)) {
+      const index = (choices[key] || []).indexOf(v);
+      if (index >= 0) traits[key] = index;
+    } else if (key === "hidden_layers") {
+      if (Array.isArray(v) && v.length <= PLAYGROUND_MAX_LAYERS && v.every((n) => Number.isInteger(n) && n >= 1 && n <= PLAYGROUND_MAX_NEURONS)) traits[key] = v;
+    } else if (key === "features") {
+      if (Array.isArray(v) && v.length && v.every((n) => FEATURES.includes(n)) && new Set(v).size === v.length) traits[key] = FEATURES.filter((n) => v.includes(n));
+    } else if (key === "iterations") {
+      if (Number.isInteger(v) && v >= 0 && v <= maxIterations) traits[key] = v;
+    } else if (typeof v === "number" && Number.isFinite(v) && v >= PLAYGROUND_RANGES[key][0] && v <= PLAYGROUND_RANGES[key][1]) {
+      traits[key] = key === "seed" ? Math.round(v) : v;
+    }
+  }
+  return traits;
 }
 
 /** The data, inputs, start and training options of a setting. */
@@ -99,13 +221,7 @@ function playgroundSetup(s) {
     seed: s.seed,
   });
   const out = playgroundOutput(s.dataset);
-  const start = portableNetwork({
-    sizes: [s.features.length, ...s.hiddenLayers, out.outputs],
-    activation: s.activation,
-    outputActivation: out.outputActivation,
-    loss: out.loss,
-    seed: s.seed,
-  });
+  const start = playgroundStart(s, out);
   const X = inputFeatures(data.train.X, s.features);
   const Xtest = inputFeatures(data.test.X, s.features);
   const options = {
@@ -244,10 +360,11 @@ function playgroundStatus(n) {
 
 /** The whole state for plain settings, trained now: what the tests compare with Python. */
 function playgroundState(s, iterations) {
-  const setup = playgroundSetup({ ...s, features: playgroundUsableFeatures(s.features, s.dataset) });
+  const setup = playgroundSetup({ start: "", ...s, features: playgroundUsableFeatures(s.features, s.dataset) });
   const run = playgroundRunAll(setup);
   const n = playgroundNumbers(run, iterations);
-  return { numbers: n, status: playgroundStatus(n), iterationsRun: run.history.iterationsRun, loss: Array.from(run.history.loss) };
+  const shown = run.nets[n.t];
+  return { numbers: n, status: playgroundStatus(n), iterationsRun: run.history.iterationsRun, loss: Array.from(run.history.loss), exported: playgroundExport(shown, setup.s) };
 }
 
 // ------------------------------------------------------------------------ pictures
@@ -531,7 +648,7 @@ function render({ model, el }) {
   const bar = playgroundPart(el, "bpl-playground-bar");
   const layersBar = playgroundPart(el, "bpl-playground-layers");
   const featuresBar = playgroundPart(el, "bpl-playground-features");
-  const view = { setup: null, run: null, stop: null, playing: false, frame: 0, edges: [], focus: null };
+  const view = { setup: null, run: null, stop: null, playing: false, frame: 0, edges: [], focus: null, note: "" };
   const save = (name, value) => {
     model.set(name, value);
     model.save_changes();
@@ -560,7 +677,7 @@ function render({ model, el }) {
   function describeFocus() {
     const net = shownNet();
     if (!view.focus || !net) {
-      tip.textContent = "";
+      tip.textContent = view.note || "";
       return;
     }
     const { l, i, j } = view.focus;
@@ -681,6 +798,48 @@ function render({ model, el }) {
   });
   resetButton.classList.add("bpl-playground-reset");
 
+  // export the network shown, import one as the start
+  const exportButton = playgroundButton(bar, "⤓ export", "download the network shown as JSON (bl.Network.from_json reads it)", () => {
+    const net = shownNet();
+    if (!net) return;
+    const text = JSON.stringify(playgroundExport(net, view.setup.s));
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+    link.download = `playground-${view.setup.s.dataset}-iteration-${shownIteration()}.json`;
+    document.body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+  });
+  exportButton.classList.add("bpl-playground-export");
+  const file = document.createElement("input");
+  file.type = "file";
+  file.accept = ".json,application/json";
+  file.hidden = true;
+  bar.appendChild(file);
+  const importButton = playgroundButton(bar, "⤒ import", "start from a network's JSON file", () => file.click());
+  importButton.classList.add("bpl-playground-import");
+  file.addEventListener("change", async () => {
+    const chosenFile = file.files && file.files[0];
+    file.value = "";
+    if (!chosenFile) return;
+    try {
+      const traits = playgroundImport(await chosenFile.text(), chosen(model, "dataset"));
+      pause();
+      model.set("features", traits.features);
+      model.set("hidden_layers", traits.hidden_layers);
+      model.set("activation", (model.get("choices").activation || []).indexOf(traits.activation));
+      model.set("start", traits.start);
+      model.save_changes();
+      view.focus = null;
+      view.note = `Imported ${chosenFile.name}: the run starts from its parameters while they fit the settings.`;
+      tip.textContent = view.note;
+    } catch (error) {
+      view.note = `Import: ${error.message}.`;
+      tip.textContent = view.note;
+    }
+  });
+
   // hidden layers and neurons
   function drawButtons() {
     layersBar.replaceChildren();
@@ -729,12 +888,49 @@ function render({ model, el }) {
     }
   }
 
-  const handlers = PLAYGROUND_SETTINGS.map((trait) => [trait, () => retrain()]);
-  handlers.push(["iterations", () => show()]);
+  // the first playground of the page keeps its settings in the address
+  const ownsAddress = typeof window !== "undefined" && window.history && !window.bplPlaygroundAddress;
+  if (ownsAddress) window.bplPlaygroundAddress = el;
+  let addressTimer = 0;
+  const writeAddress = () => {
+    if (!ownsAddress) return;
+    clearTimeout(addressTimer);
+    addressTimer = setTimeout(() => {
+      const text = encodeURIComponent(JSON.stringify(playgroundHashState(model)));
+      window.history.replaceState(window.history.state, "", `#playground=${text}`);
+    }, 400);
+  };
+  if (ownsAddress && window.location.hash.startsWith("#playground=")) {
+    try {
+      const state = JSON.parse(decodeURIComponent(window.location.hash.slice("#playground=".length)));
+      const traits = playgroundHashTraits(state, model.get("choices") || {}, model.get("max_iterations"));
+      for (const [key, value] of Object.entries(traits)) model.set(key, value);
+      if (Object.keys(traits).length) model.save_changes();
+    } catch (error) {
+      // an address that is not ours: the page's own settings
+    }
+  }
+
+  const handlers = PLAYGROUND_SETTINGS.map((trait) => [
+    trait,
+    () => {
+      retrain();
+      writeAddress();
+    },
+  ]);
+  handlers.push([
+    "iterations",
+    () => {
+      show();
+      if (!view.playing) writeAddress();
+    },
+  ]);
   for (const [trait, handler] of handlers) model.on(`change:${trait}`, handler);
   retrain();
   return () => {
     pause();
+    clearTimeout(addressTimer);
+    if (window.bplPlaygroundAddress === el) window.bplPlaygroundAddress = null;
     if (view.stop) view.stop();
     for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
     figure.dispose();

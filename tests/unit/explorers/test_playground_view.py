@@ -11,6 +11,7 @@ messages naming the argument.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import numpy as np
 import pytest
@@ -163,3 +164,80 @@ def test_the_status_words_of_each_case():
 def test_bad_values_are_refused_naming_the_argument(kwargs, error, words):
     with pytest.raises(error, match=words):
         bl.TrainingExplorer(**kwargs)
+
+
+def test_the_page_exports_the_json_python_writes(answers):
+    for kwargs, explorer, answer in answers:
+        exported = answer["result"]["exported"]
+        expected = json.loads(explorer.to_json())
+        assert exported.keys() == expected.keys(), kwargs
+        for key in expected:
+            if key in ("weights", "biases"):
+                for ours, theirs in zip(exported[key], expected[key], strict=True):
+                    np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)
+            else:
+                assert exported[key] == expected[key], (kwargs, key)
+        bl.Network.from_json(json.dumps(exported))  # the package reads the page's file
+
+
+def test_an_imported_network_is_the_start_in_the_page_and_in_python(tmp_path):
+    trained = bl.TrainingExplorer(dataset="circles", hidden_layers=(3,), max_iterations=100)
+    trained.features = ("x1^2", "x2^2")
+    text = trained.to_json()
+    fresh = bl.TrainingExplorer(dataset="circles", max_iterations=100, iterations=0, seed=4)
+    fresh.load_json(text)
+    assert fresh.hidden_layers == (3,) and fresh.features == ("x1^2", "x2^2")
+    start = fresh.network
+    for ours, theirs in zip(start.weights, bl.Network.from_json(text).weights, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    fresh.controls["iterations"].value = 100
+    refit = bl.TrainingExplorer(dataset="circles", max_iterations=100, iterations=0, seed=4)
+    refit.load_json(text)
+    refit.hidden_layers = (4,)  # no longer fits: the portable start of the seed
+    assert refit.network.layer_sizes == [2, 4, 1]
+    calls = [
+        {"fn": "playgroundState", "args": [page_settings(e), int(e.controls["iterations"].value)]}
+        for e in (fresh, refit)
+    ]
+    calls.append({"fn": "playgroundImport", "args": [text, "circles"]})
+    calls.append({"fn": "playgroundImport", "args": [text, "three_spirals"]})
+    calls.append({"fn": "playgroundImport", "args": ["{", "circles"]})
+    got = call_view("playground.js", ["playgroundState", "playgroundImport"], calls, tmp_path)
+    first, second, imported, wrong, broken = got["answers"]
+    assert first["result"]["status"] == fresh.status
+    assert second["result"]["status"] == refit.status
+    assert imported["result"]["features"] == ["x1^2", "x2^2"]
+    assert imported["result"]["hidden_layers"] == [3] and imported["result"]["start"] == text
+    assert "must fit three_spirals: 3 output(s)" in wrong["error"]
+    assert "not JSON" in broken["error"]
+    with pytest.raises(ValueError, match="must be a network for 'three_spirals'"):
+        bl.TrainingExplorer(dataset="three_spirals", max_iterations=10).load_json(text)
+
+
+def test_the_address_keeps_the_settings_it_can_show(tmp_path):
+    choices = bl.TrainingExplorer(max_iterations=10).view.choices
+    state = {
+        "dataset": "spirals",
+        "learning_rate": 0.1,
+        "hidden_layers": [3, 2],
+        "features": ["x2", "x1"],
+        "iterations": 7,
+        "noise": 3.0,  # beyond the slider: left out
+        "seed": "x",
+        "batch_size": "16",
+        "unknown": 1,
+    }
+    got = call_view(
+        "playground.js",
+        ["playgroundHashTraits"],
+        [{"fn": "playgroundHashTraits", "args": [state, choices, 10]}],
+        tmp_path,
+    )["answers"][0]["result"]
+    assert got == {
+        "dataset": choices["dataset"].index("spirals"),
+        "learning_rate": 0.1,
+        "hidden_layers": [3, 2],
+        "features": ["x1", "x2"],
+        "iterations": 7,
+        "batch_size": choices["batch_size"].index("16"),
+    }
