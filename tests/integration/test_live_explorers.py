@@ -2,7 +2,8 @@
 picture in the page, and every control, moved as a reader moves it (a slider with the
 keyboard, a menu with the mouse), changes the picture and writes the status line the
 Python explorer computes for the same settings, word for word. Desktop and phone widths;
-no request leaves the machine and nothing is written to the console.
+no request leaves the machine, nothing is written to the console, and axe-core finds no
+serious or critical accessibility violation in the explorers or the exercises.
 """
 
 from __future__ import annotations
@@ -12,13 +13,29 @@ from typing import Any
 
 import pytest
 import test_site
-from browser import PageWatch
+from browser import REPO, PageWatch
 from ipywidgets import FloatLogSlider
 from test_site_interaction import CHAPTERS, build_explorer, explorer_cells
 
 from backprop_lab.explorers.live import LiveExplorer
 
 site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
+
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core (npm, a pinned dev dependency), put into the page by the test: no request."""
+
+AXE_RUN = """
+async () => {
+  const found = await axe.run(
+    { include: [".bpl-live-explorer", ".bpl-exercise-widget"] },
+    { resultTypes: ["violations"] },
+  );
+  const where = (v) => v.nodes.map((n) => n.target.join(" ")).join(", ");
+  return found.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.help}; ${where(v)}`);
+}
+"""
 
 PICTURE = "(view) => view.querySelector('canvas.bpl-live-canvas').toDataURL()"
 STATUS = "(view) => view.querySelector('.bpl-live-status').textContent"
@@ -84,6 +101,9 @@ def test_every_live_explorer_answers_every_control(chromium, site_url, docname, 
         )
         views = page.locator(".bpl-live-explorer")
         assert views.count() == len(explorers), "one live view per live explorer cell"
+        page.add_script_tag(path=str(AXE))
+        serious = page.evaluate(AXE_RUN)
+        assert not serious, f"axe-core on {docname}'s live explorers at {width} px: {serious}"
         for k, explorer in enumerate(explorers):
             view = views.nth(k)
             view.scroll_into_view_if_needed()
