@@ -590,7 +590,7 @@ function playgroundDrawLosses(figure, panel, view, shown) {
     ylim: [0, top],
     xlabel: "iteration",
     ylabel: "loss",
-    title: "loss: training (blue), test (orange)",
+    title: `loss at iteration ${shown}: training (blue), test (orange)`,
   });
   const steps = train.map((_, t) => t);
   drawCurve(ctx, axes, steps, train.map((v) => (v <= top ? v : NaN)), { color: BOOK.blue, width: 1.8 });
@@ -600,6 +600,8 @@ function playgroundDrawLosses(figure, panel, view, shown) {
   ctx.setLineDash([3, 3]);
   line(ctx, axes.x(shown), axes.top, axes.x(shown), axes.bottom);
   ctx.restore();
+  if (shown < train.length && train[shown] <= top) drawPoint(ctx, axes, shown, train[shown], { color: BOOK.blue, radius: 3.5 });
+  if (shown < test.length && test[shown] <= top) drawPoint(ctx, axes, shown, test[shown], { color: BOOK.orange, radius: 3.5 });
 }
 
 /**
@@ -778,7 +780,7 @@ function render({ model, el }) {
     }
     view.frame = requestAnimationFrame(tick);
   };
-  const playButton = playgroundButton(bar, "▶ play", "play or pause the training", () => {
+  const playButton = playgroundButton(bar, "▶ play", "play or pause: move through the run", () => {
     if (view.playing) return pause();
     if (view.run && view.run.done && shownIteration() >= view.run.history.iterationsRun) save("iterations", 0);
     view.playing = true;
@@ -787,19 +789,19 @@ function render({ model, el }) {
     view.frame = requestAnimationFrame(tick);
   });
   playButton.classList.add("bpl-playground-play");
-  const stepButton = playgroundButton(bar, "step", "one update", () => {
+  const stepButton = playgroundButton(bar, "step", "step: one update", () => {
     pause();
     if (view.run && view.run.done) save("iterations", Math.min(view.run.history.iterationsRun, shownIteration() + 1));
   });
   stepButton.classList.add("bpl-playground-step");
-  const resetButton = playgroundButton(bar, "↺ reset", "back to the start (iteration 0)", () => {
+  const resetButton = playgroundButton(bar, "↺ reset", "reset: back to the start (iteration 0)", () => {
     pause();
     save("iterations", 0);
   });
   resetButton.classList.add("bpl-playground-reset");
 
   // export the network shown, import one as the start
-  const exportButton = playgroundButton(bar, "⤓ export", "download the network shown as JSON (bl.Network.from_json reads it)", () => {
+  const exportButton = playgroundButton(bar, "⤓ export", "export: download the network shown as JSON (bl.Network.from_json reads it)", () => {
     const net = shownNet();
     if (!net) return;
     const text = JSON.stringify(playgroundExport(net, view.setup.s));
@@ -817,7 +819,7 @@ function render({ model, el }) {
   file.accept = ".json,application/json";
   file.hidden = true;
   bar.appendChild(file);
-  const importButton = playgroundButton(bar, "⤒ import", "start from a network's JSON file", () => file.click());
+  const importButton = playgroundButton(bar, "⤒ import", "import: start from a network's JSON file", () => file.click());
   importButton.classList.add("bpl-playground-import");
   file.addEventListener("change", async () => {
     const chosenFile = file.files && file.files[0];
