@@ -576,7 +576,7 @@ function playgroundDrawRegions(figure, panel, view, net) {
   points(setup.data.test, true);
 }
 
-function playgroundDrawLosses(figure, panel, view, shown) {
+function playgroundDrawLosses(figure, panel, view, shown, asked = shown) {
   const { ctx, theme } = figure;
   const { run } = view;
   const last = Math.max(0, run.t);
@@ -590,7 +590,10 @@ function playgroundDrawLosses(figure, panel, view, shown) {
     ylim: [0, top],
     xlabel: "iteration",
     ylabel: "loss",
-    title: `loss at iteration ${shown}: training (blue), test (orange)`,
+    title:
+      asked > shown && view.run.done
+        ? `the run stopped at ${shown} (slider at ${asked}): training (blue), test (orange)`
+        : `loss at iteration ${shown}: training (blue), test (orange)`,
   });
   const steps = train.map((_, t) => t);
   drawCurve(ctx, axes, steps, train.map((v) => (v <= top ? v : NaN)), { color: BOOK.blue, width: 1.8 });
@@ -669,7 +672,7 @@ function render({ model, el }) {
       const net = view.run.nets[t];
       playgroundDrawNetwork(f, f.panels[0], view, net);
       playgroundDrawRegions(f, f.panels[1], view, net);
-      playgroundDrawLosses(f, f.panels[2], view, t);
+      playgroundDrawLosses(f, f.panels[2], view, t, model.get("iterations"));
     },
   });
   const say = createStatus(el, figure.canvas);
