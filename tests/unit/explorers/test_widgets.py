@@ -372,6 +372,18 @@ def test_hidden_layers_set_from_python_are_checked(typed):
     assert explorer.hidden_layers == (8,)
 
 
+def test_a_closed_training_explorer_leaves_no_widget_behind():
+    from ipywidgets.widgets.widget import _instances  # the open widgets a page would embed
+
+    before = set(_instances)
+    explorer = small(iterations=10)
+    assert set(_instances) - before  # its controls, view, boxes, layouts, styles
+    status = explorer.status
+    explorer.close()
+    assert set(_instances) == before  # nothing left for a page's widget state
+    assert explorer.status == status  # still readable in Python
+
+
 def test_training_explorer_matches_the_chapter_calls():
     explorer = explorers.TrainingExplorer(
         dataset="two_moons", hidden_layers=(8,), learning_rate=1.0, iterations=300
