@@ -570,7 +570,7 @@ function playgroundDrawRegions(figure, panel, view, net) {
   const points = (part, hollow) =>
     part.X.forEach((row, k) => {
       const colour = PLAYGROUND_CLASS_COLORS[classOf(part.Y[k])];
-      drawPoint(ctx, axes, row[0], row[1], hollow ? { color: theme.background, radius: 3, edge: colour } : { color: colour, radius: 3, edge: theme.background });
+      drawPoint(ctx, axes, row[0], row[1], hollow ? { color: theme.background, radius: 3, edge: colour } : { color: colour, radius: 3.2, edge: theme.foreground });
     });
   points(setup.data.train, false);
   points(setup.data.test, true);
