@@ -78,6 +78,8 @@ _NAMES = {
     "OverfittingExplorer": "explorers",
     "StoppingExplorer": "explorers",
     "TrainingExplorer": "explorers",
+    "ConvolutionKernelExplorer": "explorers",
+    "GradientThroughTimeExplorer": "explorers",
 }
 
 # attribute -> the module it names (``bl.datasets`` is backprop_lab.calc.datasets).

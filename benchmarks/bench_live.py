@@ -81,7 +81,11 @@ def measure(repeats: int, slowdown: float) -> dict[str, list[float]]:
                 continue
             explorers = page.locator(".bpl-live-explorer")
             for k in range(explorers.count()):
+                explorers.nth(k).scroll_into_view_if_needed()  # views start when in sight
                 explorer = explorers.nth(k).element_handle()
+                page.wait_for_function(
+                    "(e) => e.querySelector('.bpl-live-status').textContent !== ''", arg=explorer
+                )
                 for name in page.evaluate(CONTROLS, explorer):
                     label = f"{chapter} #{k + 1} {name}"
                     for r in range(repeats):

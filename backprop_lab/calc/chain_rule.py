@@ -39,7 +39,7 @@ from backprop_lab.checks.arguments import check_finite_array
 from backprop_lab.nn.network import Network, check_network
 from backprop_lab.nn.parameters import ParameterRef, parse_parameter
 
-__all__ = ["MAX_PATHS", "ChainRule", "Factor", "Path", "Term", "chain_rule"]
+__all__ = ["MAX_PATHS", "ChainRule", "Factor", "Path", "Term", "chain_rule", "chain_rule_path"]
 
 MAX_PATHS = 256
 """Largest number of paths :attr:`ChainRule.paths` lists; beyond it ``paths`` is ``None``."""
@@ -740,3 +740,30 @@ def chain_rule(net: Network, x: Any, y: Any, param: str) -> ChainRule:
     X, Y = _one_sample(net, x, y)
     trace = net.backward_trace(X, Y)
     return ChainRule(net, trace, ref)
+
+
+def chain_rule_path(layer_sizes: list[int], param: str) -> tuple[list[str], set[tuple[int, int]]]:
+    """Edges and neurons on the chain-rule path of ``param`` (chapter 3).
+
+    The path starts at the parameter (its edge, for a weight) and follows every edge from
+    the neuron it feeds to the outputs: the loss depends on the parameter only through
+    those paths, so its derivative is a sum over them.
+
+    Returns
+    -------
+    edges : list of str
+        Weight names on the path, the parameter's own edge first.
+    neurons : set of (layer, j)
+    """
+    ref = parse_parameter(param, layer_sizes)
+    edges = [ref.name] if ref.is_weight else []
+    neurons = {(ref.layer, ref.to_unit)}
+    if ref.is_weight:
+        neurons.add((ref.layer - 1, ref.index[0]))
+    frontier = [ref.to_unit]
+    for layer in range(ref.layer + 1, len(layer_sizes)):
+        for i in frontier:
+            edges += [f"W{layer}[{i},{j}]" for j in range(layer_sizes[layer])]
+        frontier = list(range(layer_sizes[layer]))
+        neurons.update((layer, j) for j in frontier)
+    return edges, neurons

@@ -1,6 +1,6 @@
 """The explorers: ipywidgets a reader moves to watch a network compute and learn (top layer).
 
-================================  ==========================================  =========
+========================  ==========================================  =========
 explorer                          what the reader moves                       chapter
 ================================  ==========================================  =========
 :class:`NeuronExplorer`           one neuron's weights, bias, activation      1
@@ -19,6 +19,30 @@ explorer                          what the reader moves                       ch
 :class:`MomentumExplorer`         momentum, learning rate, steps              6
 :class:`StoppingExplorer`         tolerance, patience                         6
 ================================  ==========================================  =========
+=======
+======================================  ==========================================  =========
+explorer                                what the reader moves                       chapter
+======================================  ==========================================  =========
+:class:`NeuronExplorer`                 one neuron's weights, bias, activation      1
+:class:`ForwardStepper`                 a forward pass, layer by layer              2
+:class:`BackpropStepper`                the chain rule for one parameter, factor    3
+                                        by factor
+:class:`GradientDescentExplorer`        learning rate, steps, start, function       4
+:class:`TrainingExplorer`               the playground: data set, noise, split,     4-6
+                                        layers, inputs, activation, learning
+                                        rate, batch size, momentum, L1/L2,
+                                        iterations, seed, play, step, reset
+:class:`OverfittingExplorer`            hidden units, iterations (training vs       6
+                                        validation loss, the fit)
+:class:`GradientSizeExplorer`           hidden activation, weight scale, depth      6
+:class:`MiniBatchExplorer`              batch size, learning rate                   6
+:class:`MomentumExplorer`               momentum, learning rate, steps              6
+:class:`StoppingExplorer`               tolerance, patience                         6
+:class:`ConvolutionKernelExplorer`      a kernel's 2 or 3 taps (outputs, dE/dw,     7
+                                        dE/dx)
+:class:`GradientThroughTimeExplorer`    W_h, sequence length, clipping on or        7
+                                        off, its threshold
+======================================  ==========================================  =========
 
 Every explorer follows :class:`~backprop_lab.explorers.base.Explorer`: it builds with no
 arguments, exposes its controls in ``controls`` (a dict keyed by parameter name), redraws
@@ -30,20 +54,24 @@ does raises: problems become a status message.
 from backprop_lab.explorers.base import Explorer
 from backprop_lab.explorers.descent import GradientDescentExplorer
 from backprop_lab.explorers.gradient_size import GradientSizeExplorer
+from backprop_lab.explorers.kernel import ConvolutionKernelExplorer
 from backprop_lab.explorers.minibatch import MiniBatchExplorer
 from backprop_lab.explorers.momentum import MomentumExplorer, elongated_quadratic, linear_neuron
 from backprop_lab.explorers.neuron import NeuronExplorer
 from backprop_lab.explorers.overfitting import OverfittingExplorer, noise_floor
 from backprop_lab.explorers.steppers import BackpropStepper, ForwardStepper
 from backprop_lab.explorers.stopping import StoppingExplorer
+from backprop_lab.explorers.through_time import GradientThroughTimeExplorer
 from backprop_lab.explorers.training import TrainingExplorer, parse_hidden_layers
 
 __all__ = [
     "BackpropStepper",
+    "ConvolutionKernelExplorer",
     "Explorer",
     "ForwardStepper",
     "GradientDescentExplorer",
     "GradientSizeExplorer",
+    "GradientThroughTimeExplorer",
     "MiniBatchExplorer",
     "MomentumExplorer",
     "NeuronExplorer",

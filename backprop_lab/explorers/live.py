@@ -44,7 +44,9 @@ def view_module(name: str) -> str:
 
 _CSS = """
 .bpl-live { width: 100%; margin: 0.25rem 0 0.5rem; }
-.bpl-live-status { font-size: 0.85rem; margin-top: 0.25rem; overflow-wrap: anywhere; }
+.bpl-live-status {
+  font-size: 0.85rem; margin-top: 0.25rem; overflow-wrap: anywhere; min-height: 1.3em;
+}
 """
 
 

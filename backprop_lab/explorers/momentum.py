@@ -4,7 +4,8 @@
 (:func:`linear_neuron`), is exactly the quadratic
 :math:`E(w) = \\tfrac12 (w - w^*)^\\top H (w - w^*)` with a chosen diagonal :math:`H`: the
 textbook picture of a long narrow valley, trained by the package's own gradient descent
-(with or without momentum); :class:`MomentumExplorer` draws both paths.
+(with or without momentum); :class:`MomentumExplorer` draws both paths, computed in the
+reader's browser (``js/momentum.js``) so that every control answers on the website too.
 """
 
 from __future__ import annotations
@@ -13,20 +14,17 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.base import Explorer, StaticAxis, check_slider_value, values_with
-from backprop_lab.explorers.common import (
-    REFERENCE_COLOR,
-    VALIDATION_COLOR,
-    _loss_axis_limits,
-    _rate,
-    log_slider,
-)
+from backprop_lab.explorers.base import check_slider_value
+from backprop_lab.explorers.common import _rate, log_slider
+from backprop_lab.explorers.live import BrowserView, LiveExplorer
+from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
 
-__all__ = ["MomentumExplorer", "elongated_quadratic", "linear_neuron"]
+__all__ = ["MomentumExplorer", "MomentumView", "elongated_quadratic", "linear_neuron"]
 
 
 def elongated_quadratic(
@@ -102,17 +100,29 @@ def linear_neuron(start: tuple[float, float] = (-1.5, -1.5)) -> Network:
     )
 
 
-# ------------------------------------------------------------------ overfitting
+class MomentumView(BrowserView):
+    """The momentum explorer's picture (``js/momentum.js``): both runs, trained in the page."""
+
+    _view_file = "momentum.js"
+    momentum = traitlets.Float(0.8).tag(sync=True)
+    learning_rate = traitlets.Float(1.0).tag(sync=True)
+    steps = traitlets.Int(60).tag(sync=True)
+    X = traitlets.List().tag(sync=True)
+    """The valley's inputs, rows of two numbers (:func:`elongated_quadratic`)."""
+    Y = traitlets.List().tag(sync=True)
+    start = traitlets.List([-1.5, -1.5]).tag(sync=True)
 
 
-class MomentumExplorer(Explorer):
+class MomentumExplorer(LiveExplorer):
     """Gradient descent with and without momentum in a long narrow valley (6.4).
 
     A linear neuron (:func:`linear_neuron`) trained by ``Network.train`` on
     :func:`elongated_quadratic` data, so its loss is
     :math:`E(w) = \\tfrac12 (\\lambda_1 (w_1 - 1)^2 + \\lambda_2 (w_2 - 1)^2)`. Left, the
     contours of :math:`E` with the path without momentum (grey) and with momentum
-    :math:`\\mu` (orange); right, both losses against the step.
+    :math:`\\mu` (orange); right, both losses against the step (log scale). Both runs are
+    trained in the reader's browser by the engine's ``train`` on the same data (sent to the
+    page once: nothing in it is random there), so every control answers on the website.
 
     Parameters
     ----------
@@ -129,12 +139,15 @@ class MomentumExplorer(Explorer):
     ----------
     controls : dict
         ``"momentum"``, ``"learning_rate"``, ``"steps"``.
+    data : Dataset
+        The valley's data.
+    curvatures : tuple of float
+        :math:`\\lambda_1, \\lambda_2` measured on the data.
     plain, heavy : TrainingHistory
-        The runs without and with momentum (snapshots at every step).
+        The runs without and with momentum the controls describe now (snapshots at every
+        step; the page trains the same).
     """
 
-    figsize = (8.6, 3.5)
-    dpi = 72
     START = (-1.5, -1.5)
 
     def __init__(
@@ -152,7 +165,6 @@ class MomentumExplorer(Explorer):
         check_slider_value("steps", steps, 5, 200)
         self.data = elongated_quadratic(curvatures)
         self.curvatures = tuple(float(np.mean(self.data.X[:, k] ** 2)) for k in range(2))
-        self.plain = self.heavy = None
         c = self.controls
         c["momentum"] = widgets.FloatSlider(
             value=momentum,
@@ -164,41 +176,19 @@ class MomentumExplorer(Explorer):
         )
         c["learning_rate"] = log_slider("learning rate", learning_rate, 0.05, 3.0, step=0.02)
         c["steps"] = widgets.IntSlider(value=steps, min=5, max=200, description="steps")
-        self.path_ax, self.loss_ax = self.figure.subplots(
-            1, 2, gridspec_kw={"width_ratios": [1.25, 1]}
+        self.view = MomentumView(
+            X=self.data.X.tolist(), Y=self.data.Y.tolist(), start=list(self.START)
         )
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.22)
-        self._limits = (-2.0, 2.5, -2.0, 4.0)
-        u = np.linspace(self._limits[0], self._limits[1], 121)
-        v = np.linspace(self._limits[2], self._limits[3], 121)
-        self._u, self._v = np.meshgrid(u, v)
+        for name in c:
+            self._link(name)
         self._assemble([[c["momentum"], c["learning_rate"], c["steps"]]])
-
-    STATIC_MOMENTA = (0.0, 0.5, 0.8, 0.9, 0.95)
-    STATIC_LEARNING_RATES = (0.3, 1.0, 1.9, 2.7)
-
-    def static_axes(self) -> list[StaticAxis]:
-        """On the website: five momenta by four learning rates."""
-        c = self.controls
-        return [
-            StaticAxis(
-                "momentum",
-                values_with(c["momentum"].value, self.STATIC_MOMENTA, digits=6),
-                lambda values: [f"{v:.2f}" for v in values],
-            ),
-            StaticAxis(
-                "learning_rate",
-                values_with(c["learning_rate"].value, self.STATIC_LEARNING_RATES, digits=6),
-                lambda values: [f"{v:.2g}" for v in values],
-            ),
-        ]
 
     def loss(self, w1: Any, w2: Any) -> Any:
         """:math:`E(w)` from the curvatures, equal to the neuron's loss on the data."""
         l1, l2 = self.curvatures
         return 0.5 * (l1 * (np.asarray(w1) - 1.0) ** 2 + l2 * (np.asarray(w2) - 1.0) ** 2)
 
-    def train(self, learning_rate: float, momentum: float, steps: int) -> Any:
+    def train(self, learning_rate: float, momentum: float, steps: int) -> TrainingHistory:
         """``Network.train`` of the linear neuron from :attr:`START`, every step kept."""
         X, Y = self.data
         return linear_neuron(self.START).train(
@@ -217,62 +207,32 @@ class MomentumExplorer(Explorer):
         """The weights after each step, shape ``(steps + 1, 2)``."""
         return np.array([s.weights[0][:, 0] for s in history.snapshots])
 
-    def _render(self) -> tuple[str, str]:
-        c = self.controls
-        mu, eta, steps = (
-            float(c["momentum"].value),
-            float(c["learning_rate"].value),
-            int(c["steps"].value),
-        )
-        self.plain = plain = self.train(eta, 0.0, steps)
-        self.heavy = heavy = self.train(eta, mu, steps)
-        ax = self.path_ax
-        ax.clear()
-        levels = 0.5 * np.geomspace(1e-3, 8.0, 12)
-        ax.contour(
-            self._u,
-            self._v,
-            self.loss(self._u, self._v),
-            levels=levels,
-            colors="0.75",
-            linewidths=0.8,
-        )
-        ax.plot([1.0], [1.0], "*", color="black", ms=10)
-        for history, color, name in (
-            (plain, REFERENCE_COLOR, "no momentum"),
-            (heavy, VALIDATION_COLOR, f"momentum {mu:.2f}"),
-        ):
-            p = self.path(history)
-            inside = np.all(np.isfinite(p), axis=1)
-            ax.plot(p[inside, 0], p[inside, 1], "o-", color=color, ms=2.5, lw=1.2, label=name)
-        ax.set_xlim(*self._limits[:2])
-        ax.set_ylim(*self._limits[2:])
-        ax.set_xlabel(f"$w_1$ (steep: curvature {self.curvatures[0]:.3g})")
-        ax.set_ylabel(f"$w_2$ (shallow: {self.curvatures[1]:.3g})")
-        ax.legend(fontsize=8, frameon=False, loc="upper left")
-        ax.set_title(f"$\\eta = {eta:.2g}$, {steps} steps", fontsize=10)
-        ax = self.loss_ax
-        ax.clear()
-        for history, color, name in (
-            (plain, REFERENCE_COLOR, "no momentum"),
-            (heavy, VALIDATION_COLOR, f"momentum {mu:.2f}"),
-        ):
-            ax.plot(np.arange(len(history.loss)), history.loss, color=color, lw=1.6, label=name)
-        ax.set_yscale("log")
-        _loss_axis_limits(ax, plain.loss, heavy.loss)
-        ax.set_xlabel("step")
-        ax.set_ylabel("loss $E$")
-        ax.legend(fontsize=8, frameon=False)
-        level = "ok"
+    def _settings(self) -> tuple[float, float, int]:
+        v = self.values()
+        return float(v["momentum"]), float(v["learning_rate"]), int(v["steps"])
+
+    @property
+    def plain(self) -> TrainingHistory:
+        """The run without momentum."""
+        _, eta, steps = self._settings()
+        return self.train(eta, 0.0, steps)
+
+    @property
+    def heavy(self) -> TrainingHistory:
+        """The run with the chosen momentum."""
+        mu, eta, steps = self._settings()
+        return self.train(eta, mu, steps)
+
+    @property
+    def status(self) -> str:
+        """Both final losses, and which run diverged (if one did)."""
+        mu, eta, steps = self._settings()
+        plain, heavy = self.plain, self.heavy
         message = (
             f"After {steps} steps at learning rate {eta:.2g}: loss {plain.final_loss:.3g} without "
             f"momentum, {heavy.final_loss:.3g} with momentum {mu:.2f}."
         )
         for history, name in ((plain, "Without momentum"), (heavy, "With momentum")):
             if history.diverged:
-                level = "warning"
                 message += f" {name} the run diverged at step {history.diverged_at}."
-        return message, level
-
-
-# ------------------------------------------------------------------ stopping rules
+        return message

@@ -1,30 +1,36 @@
 """Overfitting: training against validation loss as a network grows (chapter 6.1).
 
 :func:`noise_floor` is the loss of the true curve on noisy data; :class:`OverfittingExplorer`
-shows a network going below it on its training points while its validation loss rises.
+shows a network going below it on its training points while its validation loss rises,
+trained and drawn in the reader's browser (``js/overfitting.js``) so that every control
+answers on the website too.
 """
 
 from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from backprop_lab.calc import datasets
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.base import Explorer, StaticAxis, check_slider_value, values_with
-from backprop_lab.explorers.common import (
-    TRAIN_COLOR,
-    VALIDATION_COLOR,
-    _loss_axis_limits,
-)
+from backprop_lab.explorers.base import check_slider_value
+from backprop_lab.explorers.live import BrowserView, LiveExplorer
+from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
+from backprop_lab.nn.portable_random import portable_network
 
-__all__ = ["OverfittingExplorer", "noise_floor"]
+__all__ = [
+    "OverfittingExplorer",
+    "OverfittingView",
+    "noise_floor",
+    "overfitting_data",
+    "overfitting_start",
+]
 
 
 def noise_floor(data: Dataset) -> float:
@@ -47,7 +53,58 @@ def noise_floor(data: Dataset) -> float:
     return float(0.5 * np.mean((data.Y[:, 0] - truth) ** 2))
 
 
-class OverfittingExplorer(Explorer):
+def overfitting_data(
+    n_samples: int = 30, noise: float = 0.25, validation_share: float = 0.5, seed: int = 3
+) -> tuple[Dataset, Dataset]:
+    """Chapter 6.1's few noisy points of :math:`\\sin(\\pi x)`, split for validation.
+
+    ``bl.datasets.regression_1d(n_samples, noise, seed)`` split by ``bl.datasets.split``
+    (``validation_share`` held out, split seed 0): the data of the chapter's first section
+    and of :class:`OverfittingExplorer` and :class:`~backprop_lab.explorers.StoppingExplorer`.
+
+    Returns
+    -------
+    (Dataset, Dataset)
+        The training and the validation data (each with its ``target_function``).
+    """
+    n_samples = check_integer("n_samples", n_samples, minimum=4, maximum=200)
+    share = check_number("validation_share", validation_share, minimum=0.1, maximum=0.9)
+    seed = check_integer("seed", seed, minimum=0)
+    data = datasets.regression_1d(n_samples=n_samples, noise=noise, seed=seed)
+    return datasets.split(data, share, seed=0)
+
+
+def overfitting_start(hidden_units: int, seed: int = 0) -> Network:
+    """The 1-``hidden_units``-1 tanh network (identity output, squared error) the explorers
+    of chapter 6.1 and 6.6 train, from the generator the package and the page share
+    (:func:`~backprop_lab.nn.portable_random.portable_network`)."""
+    hidden_units = check_integer("hidden_units", hidden_units, minimum=1)
+    return portable_network([1, hidden_units, 1], "tanh", "identity", "squared_error", seed)
+
+
+class OverfittingView(BrowserView):
+    """The overfitting explorer's picture (``js/overfitting.js``)."""
+
+    _view_file = "overfitting.js"
+    hidden_units = traitlets.Int(20).tag(sync=True)
+    iterations = traitlets.Int(2000).tag(sync=True)
+    max_iterations = traitlets.Int(2000).tag(sync=True)
+    snapshot_every = traitlets.Int(25).tag(sync=True)
+    learning_rate = traitlets.Float(0.2).tag(sync=True)
+    seed = traitlets.Int(0).tag(sync=True)
+    """Seed of the initial weights (the portable generator)."""
+    train_X = traitlets.List().tag(sync=True)
+    train_Y = traitlets.List().tag(sync=True)
+    validation_X = traitlets.List().tag(sync=True)
+    validation_Y = traitlets.List().tag(sync=True)
+    floor = traitlets.Float(0.0).tag(sync=True)
+    grid = traitlets.List().tag(sync=True)
+    """Where the true curve is drawn (161 numbers from -1 to 1) ..."""
+    truth = traitlets.List().tag(sync=True)
+    """... and its values there."""
+
+
+class OverfittingExplorer(LiveExplorer):
     """Training and validation loss of a one-hidden-layer network on a few noisy points (6.1).
 
     Left, the fitted curve at the chosen iteration with the training points (filled), the
@@ -55,6 +112,14 @@ class OverfittingExplorer(Explorer):
     validation losses over the run, the training set's noise floor, and the iteration shown.
     Each number of hidden units trains once (full batch, to ``max_iterations``, keeping
     snapshots); the iterations slider then shows a snapshot.
+
+    Trained and drawn in the browser: a new number of hidden units trains a slice per
+    animation frame and draws as it goes; the page keeps each run, so the iterations slider
+    reads its snapshots at once. The starting network comes from the generator the package
+    and the page share (:func:`overfitting_start`), not from numpy's as the chapter's
+    printed run (``Network(..., seed=0)``): the explorer's losses and iterations differ
+    from the chapter's a little, not what they show. The data are the chapter's
+    (:func:`overfitting_data`), sent to the page.
 
     Parameters
     ----------
@@ -72,7 +137,9 @@ class OverfittingExplorer(Explorer):
     max_iterations : int
         10 to 20,000.
     seed : int
-        Seed of the data (the split and the initial weights use seed 0).
+        Seed of the data (the split uses seed 0).
+    weights_seed : int
+        Seed of the initial weights (the portable generator), 0 to ``2**32 - 1``.
 
     Attributes
     ----------
@@ -87,8 +154,6 @@ class OverfittingExplorer(Explorer):
         The network at the iteration shown.
     """
 
-    figsize = (8.6, 3.4)
-    dpi = 72
     _cache_size = 12
 
     def __init__(
@@ -102,28 +167,29 @@ class OverfittingExplorer(Explorer):
         learning_rate: float = 0.2,
         max_iterations: int = 2000,
         seed: int = 3,
+        weights_seed: int = 0,
     ) -> None:
         super().__init__()
         hidden_units = check_integer("hidden_units", hidden_units, minimum=1)
         check_slider_value("hidden_units", hidden_units, 1, 50)
-        n_samples = check_integer("n_samples", n_samples, minimum=4, maximum=200)
-        share = check_number("validation_share", validation_share, minimum=0.1, maximum=0.9)
         self.learning_rate = check_number("learning_rate", learning_rate, minimum=1e-4, maximum=10)
         max_iterations = check_integer("max_iterations", max_iterations, minimum=10, maximum=20000)
-        seed = check_integer("seed", seed, minimum=0)
+        self.weights_seed = check_integer(
+            "weights_seed", weights_seed, minimum=0, maximum=2**32 - 1
+        )
         self.snapshot_every = max(1, max_iterations // 80)
         self.max_iterations = self.snapshot_every * math.ceil(max_iterations / self.snapshot_every)
         if iterations is None:
             iterations = self.max_iterations
         iterations = check_integer("iterations", iterations, minimum=0)
         check_slider_value("iterations", iterations, 0, self.max_iterations)
-        data = datasets.regression_1d(n_samples=n_samples, noise=noise, seed=seed)
-        self.train_data, self.validation_data = datasets.split(data, share, seed=0)
-        self.target_function = data.target_function
+        self.train_data, self.validation_data = overfitting_data(
+            n_samples, noise, validation_share, seed
+        )
+        self.target_function = self.train_data.target_function
         self.floor = noise_floor(self.train_data)
         self._grid = np.linspace(-1.0, 1.0, 161)[:, None]
-        self._runs: OrderedDict[int, tuple[Network, Any]] = OrderedDict()
-        self.history = self.network = None
+        self._runs: OrderedDict[int, tuple[Network, TrainingHistory]] = OrderedDict()
         c = self.controls
         c["hidden_units"] = widgets.IntSlider(
             value=hidden_units, min=1, max=50, description="hidden units", continuous_update=False
@@ -135,35 +201,30 @@ class OverfittingExplorer(Explorer):
             step=self.snapshot_every,
             description="iterations",
         )
-        self.fit_ax, self.loss_ax = self.figure.subplots(1, 2)
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
+        grid = self._grid[:, 0]
+        self.view = OverfittingView(
+            max_iterations=self.max_iterations,
+            snapshot_every=self.snapshot_every,
+            learning_rate=self.learning_rate,
+            seed=self.weights_seed,
+            train_X=self.train_data.X.tolist(),
+            train_Y=self.train_data.Y.tolist(),
+            validation_X=self.validation_data.X.tolist(),
+            validation_Y=self.validation_data.Y.tolist(),
+            floor=self.floor,
+            grid=grid.tolist(),
+            truth=np.asarray(self.target_function(grid), dtype=float).tolist(),
+        )
+        for name in c:
+            self._link(name)
         self._assemble([[c["hidden_units"], c["iterations"]]])
 
-    STATIC_HIDDEN_UNITS = (1, 3, 5, 20, 50)
-    STATIC_ITERATIONS = (0, 100, 250, 500, 1000, 2000)
-
-    def static_axes(self) -> list[StaticAxis]:
-        """On the website: five sizes of the hidden layer by six iterations."""
-        c = self.controls
-        iterations = [v for v in self.STATIC_ITERATIONS if v <= self.max_iterations]
-        iterations = [
-            self.snapshot_every * round(v / self.snapshot_every)
-            for v in values_with(c["iterations"].value, iterations)
-        ]
-        return [
-            StaticAxis(
-                "hidden_units",
-                [int(v) for v in values_with(c["hidden_units"].value, self.STATIC_HIDDEN_UNITS)],
-            ),
-            StaticAxis("iterations", sorted(set(iterations))),
-        ]
-
-    def run(self, hidden_units: int) -> tuple[Network, Any]:
+    def run(self, hidden_units: int) -> tuple[Network, TrainingHistory]:
         """The initial network and the history of ``hidden_units`` (trained once, cached)."""
         if hidden_units in self._runs:
             self._runs.move_to_end(hidden_units)
             return self._runs[hidden_units]
-        net = Network([1, hidden_units, 1], activation="tanh", output_activation="identity", seed=0)
+        net = overfitting_start(hidden_units, self.weights_seed)
         history = net.copy().train(
             self.train_data.X,
             self.train_data.Y,
@@ -178,63 +239,38 @@ class OverfittingExplorer(Explorer):
             self._runs.popitem(last=False)
         return net, history
 
-    def _render(self) -> tuple[str, str]:
-        hidden = int(self.controls["hidden_units"].value)
-        net, history = self.run(hidden)
+    def _shown(self) -> tuple[TrainingHistory, int]:
+        """The current run and the iteration shown (the latest snapshot at the slider)."""
+        _, history = self.run(int(self.controls["hidden_units"].value))
         t = min(int(self.controls["iterations"].value), history.iterations_run)
+        return history, history.snapshot(t).iteration
+
+    @property
+    def history(self) -> TrainingHistory:
+        """The run of the current number of hidden units."""
+        return self._shown()[0]
+
+    @property
+    def network(self) -> Network:
+        """The network at the iteration shown."""
+        history, t = self._shown()
+        start, _ = self.run(int(self.controls["hidden_units"].value))
         snap = history.snapshot(t)
-        t = snap.iteration
-        model = net.copy()
+        model = start.copy()
         model.set_parameters(snap.weights, snap.biases)
-        self.history, self.network = history, model
-        ax = self.fit_ax
-        ax.clear()
-        grid = self._grid[:, 0]
-        ax.plot(grid, self.target_function(grid), "--", color="0.4", lw=1.2, label="true curve")
-        ax.plot(grid, model.forward(self._grid)[:, 0], color="black", lw=1.8, label="network")
-        tr, va = self.train_data, self.validation_data
-        ax.plot(tr.X[:, 0], tr.Y[:, 0], "o", color=TRAIN_COLOR, ms=5, label="training")
-        ax.plot(
-            va.X[:, 0],
-            va.Y[:, 0],
-            "o",
-            mfc="white",
-            mec=VALIDATION_COLOR,
-            mew=1.5,
-            ms=5,
-            label="validation",
-        )
-        ax.set_ylim(-2.0, 2.0)
-        ax.set_xlabel("$x$")
-        ax.set_ylabel("$y$")
-        ax.set_title(f"{hidden} hidden unit{'s' if hidden > 1 else ''}, iteration {t}", fontsize=10)
-        ax.legend(fontsize=7, loc="lower right", frameon=False, ncol=2)
-        ax = self.loss_ax
-        ax.clear()
-        steps = np.arange(len(history.loss))
-        ax.plot(steps, history.loss, color=TRAIN_COLOR, lw=1.6, label="training loss")
-        ax.plot(
-            steps, history.validation_loss, color=VALIDATION_COLOR, lw=1.6, label="validation loss"
-        )
-        ax.axhline(self.floor, color="0.3", ls=":", lw=1.2, label="noise floor (training)")
-        best = history.best_iteration
-        ax.plot([best], [history.validation_loss[best]], "v", color=VALIDATION_COLOR, ms=7)
-        ax.axvline(t, color="black", lw=0.8)
-        ax.set_yscale("log")
-        _loss_axis_limits(ax, history.loss, history.validation_loss, np.array([self.floor]))
-        ax.set_xlabel("iteration")
-        ax.set_ylabel("loss $E$")
-        ax.legend(fontsize=7, frameon=False, loc="upper right")
+        return model
+
+    @property
+    def status(self) -> str:
+        """Both losses at the iteration shown, the noise floor, and the best iteration."""
+        history, t = self._shown()
         train_loss = float(history.loss[t])
         val_loss = float(history.validation_loss[t])
         message = (
             f"Iteration {t}: training loss {train_loss:.4g}, validation loss {val_loss:.4g} "
             f"(noise floor {self.floor:.4g}). The validation loss was lowest, "
-            f"{history.best_validation_loss:.4g}, at iteration {best}."
+            f"{history.best_validation_loss:.4g}, at iteration {history.best_iteration}."
         )
         if train_loss < self.floor:
             message += " The training loss is below the noise floor: the network fits the noise."
-        return message, "ok"
-
-
-# ------------------------------------------------------------------ vanishing gradients
+        return message

@@ -1,35 +1,61 @@
-"""When to stop: where ``tolerance`` and ``patience`` end a run (chapter 6.6)."""
+"""When to stop: where ``tolerance`` and ``patience`` end a run (chapter 6.6).
+
+The runs are trained and drawn in the reader's browser (``js/stopping.js``, on the
+engine's ``trainSteps``, a slice per animation frame), so every control answers on the
+website too.
+"""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
+import traitlets
 
-from backprop_lab.checks.arguments import check_integer
-from backprop_lab.explorers.base import Explorer, StaticAxis, check_slider_value, values_with
-from backprop_lab.explorers.common import (
-    TRAIN_COLOR,
-    VALIDATION_COLOR,
-    _loss_axis_limits,
-    _rate,
-    log_slider,
-)
-from backprop_lab.explorers.overfitting import OverfittingExplorer
+from backprop_lab.checks.arguments import check_integer, check_number
+from backprop_lab.explorers.base import check_slider_value
+from backprop_lab.explorers.common import _rate, log_slider
+from backprop_lab.explorers.live import BrowserView, LiveExplorer
+from backprop_lab.explorers.overfitting import overfitting_data, overfitting_start
+from backprop_lab.nn.history import TrainingHistory
 
-__all__ = ["StoppingExplorer"]
+__all__ = ["StoppingExplorer", "StoppingView"]
 
 
-class StoppingExplorer(Explorer):
+class StoppingView(BrowserView):
+    """The stopping explorer's picture (``js/stopping.js``)."""
+
+    _view_file = "stopping.js"
+    tolerance = traitlets.Float(1e-5).tag(sync=True)
+    patience = traitlets.Int(100).tag(sync=True)
+    hidden_units = traitlets.Int(20).tag(sync=True)
+    max_iterations = traitlets.Int(2000).tag(sync=True)
+    learning_rate = traitlets.Float(0.2).tag(sync=True)
+    seed = traitlets.Int(0).tag(sync=True)
+    """Seed of the initial weights (the portable generator)."""
+    train_X = traitlets.List().tag(sync=True)
+    train_Y = traitlets.List().tag(sync=True)
+    validation_X = traitlets.List().tag(sync=True)
+    validation_Y = traitlets.List().tag(sync=True)
+
+
+class StoppingExplorer(LiveExplorer):
     """Where ``tolerance`` and ``patience`` stop a run (6.6, when to stop).
 
-    The set-up of :class:`OverfittingExplorer` (a 1-20-1 tanh network on 15 noisy points,
-    15 more held out) trained three times by ``Network.train``: to ``max_iterations``
-    (the grey reference curves), with ``tolerance`` (stops when the training loss has
-    converged), and with ``validation`` and ``patience`` (early stopping, which gives the
-    network the parameters of the best validation loss back). The markers show where each
-    rule stopped and which parameters it kept.
+    The set-up of :class:`~backprop_lab.explorers.OverfittingExplorer` (a 1-20-1 tanh
+    network on 15 noisy points, 15 more held out, :func:`overfitting_data`) trained three
+    times by ``Network.train``: to ``max_iterations`` (the faint reference curves), with
+    ``tolerance`` (stops when the training loss has converged), and with ``validation``
+    and ``patience`` (early stopping, which gives the network the parameters of the best
+    validation loss back). The markers show where each rule stopped and which parameters it
+    kept.
+
+    Trained and drawn in the browser, a slice per animation frame, so every control answers
+    on the website. The starting network comes from the generator the package and the page
+    share (:func:`overfitting_start`), not from numpy's as the chapter's printed runs
+    (``Network(..., seed=0)``): the explorer's iterations differ from the chapter's a
+    little, not what they show. The data are the chapter's, sent to the page.
 
     Parameters
     ----------
@@ -37,21 +63,28 @@ class StoppingExplorer(Explorer):
         Slider from 1e-6 to 1e-2 (log scale).
     patience : int
         Slider from 10 to 2000 iterations (full batch: patience counts updates).
-    hidden_units, max_iterations, learning_rate, seed
-        As for :class:`OverfittingExplorer`.
+    hidden_units : int
+        Tanh neurons of the hidden layer, 1 to 50.
+    max_iterations : int
+        10 to 20,000.
+    learning_rate : float
+    seed : int
+        Seed of the data (the split uses seed 0, the initial weights ``weights_seed``).
+    weights_seed : int
+        Seed of the initial weights (the portable generator), 0 to ``2**32 - 1``.
 
     Attributes
     ----------
     controls : dict
         ``"tolerance"``, ``"patience"``.
-    converging, early : TrainingHistory
-        The runs with ``tolerance`` and with ``patience``.
+    train_data, validation_data : Dataset
+    start : Network
+        The network every run starts from.
     reference : TrainingHistory
         The run to ``max_iterations`` with validation.
+    converging, early : TrainingHistory
+        The runs with ``tolerance`` and with ``patience`` the controls describe now.
     """
-
-    figsize = (8.6, 3.3)
-    dpi = 72
 
     def __init__(
         self,
@@ -62,22 +95,23 @@ class StoppingExplorer(Explorer):
         max_iterations: int = 2000,
         learning_rate: float = 0.2,
         seed: int = 3,
+        weights_seed: int = 0,
     ) -> None:
         super().__init__()
         tolerance = _rate("tolerance", tolerance, 1e-6, 1e-2)
         patience = check_integer("patience", patience, minimum=1)
         check_slider_value("patience", patience, 10, 2000)
-        self.setup = OverfittingExplorer(
-            hidden_units,
-            0,
-            learning_rate=learning_rate,
-            max_iterations=max_iterations,
-            seed=seed,
+        self.hidden_units = check_integer("hidden_units", hidden_units, minimum=1, maximum=50)
+        self.max_iterations = check_integer(
+            "max_iterations", max_iterations, minimum=10, maximum=20000
         )
-        self.max_iterations = self.setup.max_iterations
-        self.hidden_units = hidden_units
-        self.start, self.reference = self.setup.run(hidden_units)
-        self.converging = self.early = None
+        self.learning_rate = check_number("learning_rate", learning_rate, minimum=1e-4, maximum=10)
+        seed = check_integer("seed", seed, minimum=0)
+        weights_seed = check_integer("weights_seed", weights_seed, minimum=0, maximum=2**32 - 1)
+        self.train_data, self.validation_data = overfitting_data(seed=seed)
+        self.start = overfitting_start(self.hidden_units, weights_seed)
+        self.reference = self._train(validation=tuple(self.validation_data))
+        self._runs: OrderedDict[tuple, TrainingHistory] = OrderedDict()
         c = self.controls
         c["tolerance"] = log_slider(
             "tolerance", tolerance, 1e-06, 0.01, step=0.25, readout_format=".1e"
@@ -85,97 +119,56 @@ class StoppingExplorer(Explorer):
         c["patience"] = widgets.IntSlider(
             value=patience, min=10, max=2000, step=10, description="patience"
         )
-        self.ax = self.figure.subplots()
-        self.figure.subplots_adjust(left=0.08, right=0.98, bottom=0.16, top=0.9)
+        self.view = StoppingView(
+            hidden_units=self.hidden_units,
+            max_iterations=self.max_iterations,
+            learning_rate=self.learning_rate,
+            seed=weights_seed,
+            train_X=self.train_data.X.tolist(),
+            train_Y=self.train_data.Y.tolist(),
+            validation_X=self.validation_data.X.tolist(),
+            validation_Y=self.validation_data.Y.tolist(),
+        )
+        for name in c:
+            self._link(name)
         self._assemble([[c["tolerance"], c["patience"]]])
 
-    STATIC_TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6)
-    STATIC_PATIENCES = (10, 100, 500, 1000)
-
-    def static_axes(self) -> list[StaticAxis]:
-        """On the website: four tolerances by four patiences."""
-        c = self.controls
-        return [
-            StaticAxis(
-                "tolerance",
-                values_with(c["tolerance"].value, self.STATIC_TOLERANCES, digits=12),
-                lambda values: [f"{v:.0e}" for v in values],
-            ),
-            StaticAxis(
-                "patience",
-                [int(v) for v in values_with(c["patience"].value, self.STATIC_PATIENCES)],
-            ),
-        ]
-
-    def _train(self, **options: Any) -> Any:
-        s = self.setup
-        return self.start.copy().train(
-            s.train_data.X,
-            s.train_data.Y,
-            learning_rate=s.learning_rate,
+    def _train(self, **options: Any) -> TrainingHistory:
+        key = tuple(sorted((k, v if k != "validation" else "val") for k, v in options.items()))
+        runs = getattr(self, "_runs", None)
+        if runs is not None and key in runs:
+            runs.move_to_end(key)
+            return runs[key]
+        history = self.start.copy().train(
+            *self.train_data,
+            learning_rate=self.learning_rate,
             iterations=self.max_iterations,
             progress=False,
             **options,
         )
+        if runs is not None:
+            runs[key] = history
+            while len(runs) > 32:
+                runs.popitem(last=False)
+        return history
 
-    def _render(self) -> tuple[str, str]:
-        c = self.controls
-        tol, patience = float(c["tolerance"].value), int(c["patience"].value)
-        s = self.setup
-        val = (s.validation_data.X, s.validation_data.Y)
-        self.converging = conv = self._train(tolerance=tol)
-        self.early = early = self._train(validation=val, patience=patience)
-        ref = self.reference
-        ax = self.ax
-        ax.clear()
-        steps = np.arange(len(ref.loss))
-        ax.plot(steps, ref.loss, color=TRAIN_COLOR, lw=1.0, alpha=0.45)
-        ax.plot(steps, ref.validation_loss, color=VALIDATION_COLOR, lw=1.0, alpha=0.45)
-        ax.plot(
-            np.arange(len(conv.loss)),
-            conv.loss,
-            color=TRAIN_COLOR,
-            lw=2.0,
-            label="training loss (run with tolerance)",
-        )
-        ax.plot(
-            np.arange(len(early.validation_loss)),
-            early.validation_loss,
-            color=VALIDATION_COLOR,
-            lw=2.0,
-            label="validation loss (run with patience)",
-        )
-        if conv.converged:
-            ax.axvline(conv.iterations_run, color=TRAIN_COLOR, ls="--", lw=1.0)
-            ax.plot(
-                [conv.iterations_run],
-                [conv.final_loss],
-                "s",
-                color=TRAIN_COLOR,
-                ms=7,
-                label=f"converged: stops at {conv.iterations_run}",
-            )
-        if early.stopped_early:
-            ax.axvline(early.iterations_run, color=VALIDATION_COLOR, ls="--", lw=1.0)
-            best = early.best_iteration
-            ax.plot(
-                [best],
-                [early.best_validation_loss],
-                "v",
-                color=VALIDATION_COLOR,
-                ms=8,
-                label=f"early stopping: stops at {early.iterations_run}, keeps {best}",
-            )
-        ax.set_yscale("log")
-        _loss_axis_limits(ax, ref.loss, ref.validation_loss)
-        ax.set_xlim(-0.01 * self.max_iterations, self.max_iterations * 1.01)
-        ax.set_xlabel("iteration")
-        ax.set_ylabel("loss $E$")
-        ax.set_title(
-            f"{self.hidden_units} hidden units; faint: the whole run of {self.max_iterations}",
-            fontsize=10,
-        )
-        ax.legend(fontsize=8, frameon=False, loc="upper right")
+    @property
+    def converging(self) -> TrainingHistory:
+        """The run with the chosen ``tolerance``."""
+        return self._train(tolerance=float(self.controls["tolerance"].value))
+
+    @property
+    def early(self) -> TrainingHistory:
+        """The run with validation and the chosen ``patience``."""
+        patience = int(self.controls["patience"].value)
+        return self._train(validation=tuple(self.validation_data), patience=patience)
+
+    @property
+    def status(self) -> str:
+        """Where each rule stopped, and what it kept."""
+        v = self.values()
+        tol, patience = float(v["tolerance"]), int(v["patience"])
+        conv, early = self.converging, self.early
         if conv.converged:
             first = (
                 f"tolerance {tol:.1e}: converged after {conv.iterations_run} iterations "
@@ -198,4 +191,4 @@ class StoppingExplorer(Explorer):
                 f"iterations (best validation loss {early.best_validation_loss:.4g} at "
                 f"{early.best_iteration})"
             )
-        return f"{first}; {second}.", "ok"
+        return f"{first}; {second}."

@@ -27,6 +27,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.text import Text
 
+from backprop_lab.calc.chain_rule import chain_rule_path
 from backprop_lab.checks.arguments import (
     check_bool,
     check_finite_array,
@@ -162,33 +163,6 @@ def _parameters(value: Any, sizes: list[int]) -> set[str]:
         )
         names.update(f"b{layer}[{j}]" for j in range(sizes[layer]))
     return names
-
-
-def chain_rule_path(layer_sizes: list[int], param: str) -> tuple[list[str], set[tuple[int, int]]]:
-    """Edges and neurons on the chain-rule path of ``param`` (chapter 3).
-
-    The path starts at the parameter (its edge, for a weight) and follows every edge from
-    the neuron it feeds to the outputs: the loss depends on the parameter only through
-    those paths, so its derivative is a sum over them.
-
-    Returns
-    -------
-    edges : list of str
-        Weight names on the path, the parameter's own edge first.
-    neurons : set of (layer, j)
-    """
-    ref = parse_parameter(param, layer_sizes)
-    edges = [ref.name] if ref.is_weight else []
-    neurons = {(ref.layer, ref.to_unit)}
-    if ref.is_weight:
-        neurons.add((ref.layer - 1, ref.index[0]))
-    frontier = [ref.to_unit]
-    for layer in range(ref.layer + 1, len(layer_sizes)):
-        for i in frontier:
-            edges += [f"W{layer}[{i},{j}]" for j in range(layer_sizes[layer])]
-        frontier = list(range(layer_sizes[layer]))
-        neurons.update((layer, j) for j in frontier)
-    return edges, neurons
 
 
 def _fmt(value: float, digits: int) -> str:

@@ -306,6 +306,16 @@ def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
                 f"{chapter}: no slider described {word!r}"
             )
         for explorer in explorers:
+            # live views draw when they first come into sight: bring each into view and
+            # let it draw before the first "before"
+            box = page.locator(f'[data-test-explorer="{explorer["index"]}"]')
+            box.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "(box) => Array.from(box.querySelectorAll('.bpl-live-status'))"
+                ".every((s) => s.textContent !== '')",
+                arg=box.element_handle(),
+                timeout=REDRAW_TIMEOUT_S * 1000,
+            )
             for word in explorer["sliders"]:
                 before = page.evaluate(SHOWN, explorer["index"])
                 assert before["images"], f"{chapter}: explorer with {word!r} shows no figure"

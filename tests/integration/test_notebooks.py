@@ -97,8 +97,8 @@ def test_notebook_is_committed_stripped(notebook):
 
 # --- figures: a caption, a name and an alt text through myst-nb's cell metadata ----------
 
-# chapters whose every figure has them (the others follow; see issue 16)
-CAPTIONED = ["03_backpropagation", "05_putting_it_together", "06_making_it_learn_well"]
+# every chapter and the appendix: each figure has them (issue 16)
+CAPTIONED = [path.stem for path in book_notebooks()]
 
 
 def figure_cells(notebook: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:

@@ -50,10 +50,16 @@ async (view) => {
 
 
 def explorer_cells(docname: str) -> tuple[list[str], list[str]]:
-    """The chapter's code cells, and those of them that build an explorer, in page order."""
+    """The chapter's code cells, and those of them that build an explorer shown on the page
+    (not the hidden checks, tagged ``remove-cell``, which may build more), in page order."""
     notebook = nbformat.read(REPO / f"{docname}.ipynb", as_version=4)
-    code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-    return code, [source for source in code if EXPLORER_CELL.search(source)]
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
+    shown = [
+        cell.source
+        for cell in cells
+        if EXPLORER_CELL.search(cell.source) and "remove-cell" not in cell.metadata.get("tags", [])
+    ]
+    return [cell.source for cell in cells], shown
 
 
 def build_explorer(code: list[str], cell: str) -> Any:

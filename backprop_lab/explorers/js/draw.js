@@ -60,7 +60,8 @@ function themeOf(el) {
 /**
  * A canvas that fills the width of `el` (up to `maxWidth` CSS pixels) and redraws when that
  * width changes. `panels` panels sit side by side, or one above the other when the column
- * is narrower than `stackBelow`; each panel is `aspect` times as high as it is wide.
+ * is narrower than `stackBelow`; each panel is `aspect` times as high as it is wide
+ * (`aspect` may be a function of the panel's width in CSS pixels).
  * `draw(figure)` is called with `{ctx, width, height, panels: [{x, y, w, h}], theme}`.
  * Returns `{canvas, redraw, dispose}`.
  */
@@ -80,7 +81,7 @@ function createFigure(el, { panels = 1, aspect = 0.75, maxWidth = 880, stackBelo
     const columns = stacked ? 1 : panels;
     const rows = stacked ? panels : 1;
     const panelWidth = available / columns;
-    const panelHeight = Math.round(panelWidth * aspect);
+    const panelHeight = Math.round(panelWidth * (typeof aspect === "function" ? aspect(panelWidth) : aspect));
     const width = Math.round(available);
     const height = panelHeight * rows;
     const ratio = window.devicePixelRatio || 1;
@@ -131,21 +132,68 @@ function createStatus(el, canvas) {
 }
 
 /**
+ * Record the work since `began` (a `performance.now()`) as a User Timing measure named
+ * `name`, which benchmarks/bench_pages.py reads to find the longest task of our own code.
+ */
+function timed(name, began) {
+  if (typeof performance.measure === "function") performance.measure(name, { start: began });
+}
+
+/**
+ * Call `start()` once, when `el` first comes near the visible part of the page (within
+ * `margin`), or before the page is printed, whichever is first: an explorer below the fold
+ * costs nothing until the reader scrolls to it. Without IntersectionObserver (Node),
+ * at once. Returns a function that cancels the wait.
+ */
+function whenVisible(el, start, margin = "300px") {
+  if (typeof IntersectionObserver !== "function") {
+    start();
+    return () => {};
+  }
+  let waiting = true;
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (entries.some((entry) => entry.isIntersecting)) go();
+    },
+    { rootMargin: `${margin} 0px` },
+  );
+  function cancel() {
+    waiting = false;
+    observer.disconnect();
+    window.removeEventListener("beforeprint", go);
+  }
+  function go() {
+    if (!waiting) return;
+    cancel();
+    start();
+  }
+  observer.observe(el);
+  window.addEventListener("beforeprint", go);
+  return cancel;
+}
+
+/**
  * The whole life of a view in `render({model, el})`: a figure and a status line; on every
  * change of one of `traits`, `compute(model)` gives the state, `draw(figure, state)` draws
  * it and `status(state)` says it. `onChange[name]` runs first for that trait (it may set
- * other traits). Returns the clean-up function anywidget calls when the view goes.
+ * other traits). Nothing is computed until the view first comes into sight
+ * (`whenVisible`); changes before that are read then. Returns the clean-up function
+ * anywidget calls when the view goes.
  */
 function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, compute, draw, status, onChange = {} }) {
   el.classList.add("bpl-live", `bpl-live-${name}`);
-  let state = compute(model);
-  const figure = createFigure(el, { panels, aspect, label, draw: (f) => draw(f, state) });
+  let state = null;
+  let started = false;
+  const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
   const say = createStatus(el, figure.canvas);
   function update() {
+    if (!started) return;
+    const began = performance.now();
     state = compute(model);
     figure.redraw();
     say(status(state));
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    timed(`bpl ${name} update`, began);
   }
   const handlers = traits.map((trait) => {
     const handler = onChange[trait]
@@ -157,8 +205,93 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
     model.on(`change:${trait}`, handler);
     return [trait, handler];
   });
-  update();
+  const cancel = whenVisible(el, () => {
+    started = true;
+    update();
+  });
   return () => {
+    cancel();
+    for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
+    figure.dispose();
+  };
+}
+
+/**
+ * The life of a view whose state takes a run to compute (chapter 6's training explorers):
+ * as `liveView`, but `work(model)` returns a generator (of the engine's `trainSteps` kind):
+ * a first slice of `budget` milliseconds runs at once, the rest a slice per animation frame
+ * (`runInFrames`). Each value it yields is drawn as it
+ * comes (`draw(figure, value)`, with `running(value)` as the status meanwhile); the value it
+ * returns is the finished state (`draw`, then `status`). `quick(model)` may give the
+ * finished state at once (read from a stored run) or null. A change abandons the run under
+ * way; an error is said in words under the picture. As `liveView`, nothing runs until the
+ * view first comes into sight (`whenVisible`), and the work done at once is a User Timing
+ * measure (the slices are `runInFrames`' own).
+ */
+function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75, work, quick = () => null, draw, status, running, budget = 8, onChange = {} }) {
+  el.classList.add("bpl-live", `bpl-live-${name}`);
+  let state = null;
+  const figure = createFigure(el, { panels, aspect, label, draw: (f) => state !== null && draw(f, state) });
+  const say = createStatus(el, figure.canvas);
+  let stop = () => {};
+  let started = false;
+  const failed = (error) => say(`This setting cannot be computed here: ${error && error.message ? error.message : error}`);
+  function finish(result, began = null) {
+    state = result;
+    figure.redraw();
+    say(status(result));
+    el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
+    if (began !== null) timed(`bpl ${name} update`, began);
+  }
+  const show = (value) => {
+    state = value;
+    figure.redraw();
+    say(running(value));
+  };
+  function update() {
+    if (!started) return;
+    stop();
+    stop = () => {};
+    const began = performance.now();
+    let steps;
+    let last;
+    try {
+      const stored = quick(model);
+      if (stored) return finish(stored, began);
+      steps = work(model);
+      // the first slice at once, so that the next frame already shows the change (a short
+      // run is then finished before the page paints)
+      const deadline = performance.now() + budget;
+      for (;;) {
+        const { done, value } = steps.next();
+        if (done) return finish(value, began);
+        last = value;
+        if (performance.now() >= deadline) break;
+      }
+    } catch (error) {
+      return failed(error);
+    }
+    show(last);
+    timed(`bpl ${name} update`, began);
+    stop = runInFrames(steps, { onFrame: show, onDone: finish, onError: failed, budget });
+  }
+  const handlers = traits.map((trait) => {
+    const handler = onChange[trait]
+      ? () => {
+          onChange[trait](model);
+          update();
+        }
+      : update;
+    model.on(`change:${trait}`, handler);
+    return [trait, handler];
+  });
+  const cancel = whenVisible(el, () => {
+    started = true;
+    update();
+  });
+  return () => {
+    cancel();
+    stop();
     for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
     figure.dispose();
   };
@@ -179,7 +312,8 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
   let stopped = false;
   function slice() {
     if (stopped) return;
-    const deadline = performance.now() + budget;
+    const began = performance.now();
+    const deadline = began + budget;
     let last;
     try {
       do {
@@ -188,6 +322,7 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
           stopped = true;
           if (last !== undefined) onFrame(last);
           onDone(value);
+          timed("bpl frame", began);
           return;
         }
         last = value;
@@ -198,6 +333,7 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
       return;
     }
     onFrame(last);
+    timed("bpl frame", began);
     schedule(slice);
   }
   schedule(slice);
@@ -221,6 +357,60 @@ function niceTicks(low, high, count = 5) {
   return ticks;
 }
 
+/**
+ * The map of an axis scale: "linear", "log" (base 10; a value <= 0 maps to -Infinity or
+ * NaN, which the drawing functions skip) or "symlog" (matplotlib's `symlog` with
+ * `linthresh=1`: linear between -1 and 1, logarithmic beyond, one decade wide each).
+ */
+function scaleOf(scale) {
+  if (scale === "log") return (v) => Math.log10(v);
+  if (scale === "symlog") return (v) => (Math.abs(v) <= 1 ? v : Math.sign(v) * (1 + Math.log10(Math.abs(v))));
+  return (v) => v;
+}
+
+/** Ticks at the powers of ten in [low, high] (with 2 and 5 times them when fewer than 3). */
+function logTicks(low, high) {
+  const ticks = [];
+  for (let p = Math.ceil(Math.log10(low) - 1e-9); p <= Math.floor(Math.log10(high) + 1e-9); p++) ticks.push(10 ** p);
+  if (ticks.length >= 3) {
+    const every = Math.ceil(ticks.length / 6);
+    return ticks.filter((_, k) => k % every === 0);
+  }
+  const more = [];
+  for (let p = Math.floor(Math.log10(low)); p <= Math.ceil(Math.log10(high)); p++) {
+    for (const m of [1, 2, 5]) {
+      const v = m * 10 ** p;
+      if (v >= low * (1 - 1e-9) && v <= high * (1 + 1e-9)) more.push(v);
+    }
+  }
+  return more;
+}
+
+/** Ticks of a symlog axis over [low >= 0, high]: 0, 1, 10, 100, ... */
+function symlogTicks(low, high) {
+  const ticks = low <= 0 ? [0] : [];
+  for (let v = 1; v <= high * (1 + 1e-9); v *= 10) if (v >= low) ticks.push(v);
+  return ticks;
+}
+
+/**
+ * Limits of a log axis that shows every finite positive number of the `series` (arrays or
+ * Float64Arrays), widened by 1.5 each way (the explorers' loss axes); `fallback` if none.
+ */
+function logLimits(series, fallback = [1e-3, 1]) {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const values of series) {
+    for (const v of values) {
+      if (Number.isFinite(v) && v > 0) {
+        if (v < low) low = v;
+        if (v > high) high = v;
+      }
+    }
+  }
+  return low <= high ? [low / 1.5, high * 1.5] : fallback;
+}
+
 /** A tick's text: as few digits as tell the ticks apart. */
 function tickText(value) {
   if (value === 0) return "0";
@@ -231,15 +421,21 @@ function tickText(value) {
 /**
  * Axes in a panel: a frame, ticks and their labels, axis labels and a title; returns the
  * transform `{x(v), y(v), left, right, top, bottom, xlim, ylim}` from data to pixels.
+ * `xscale`, `yscale`: "linear", "log" or "symlog" (see `scaleOf`); `xticks`: the x ticks
+ * to write (default: round numbers).
  */
-function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", title = "", zeroLines = false }) {
+function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", title = "", zeroLines = false, xscale = "linear", yscale = "linear", xticks = null }) {
   const font = Math.max(10, Math.min(13, panel.w / 34));
   const left = panel.x + font * 4.2;
   const right = panel.x + panel.w - font * 1.2;
   const top = panel.y + (title ? font * 2.2 : font);
   const bottom = panel.y + panel.h - font * 3.2;
-  const x = (v) => left + ((v - xlim[0]) / (xlim[1] - xlim[0])) * (right - left);
-  const y = (v) => bottom - ((v - ylim[0]) / (ylim[1] - ylim[0])) * (bottom - top);
+  const fx = scaleOf(xscale);
+  const fy = scaleOf(yscale);
+  const x = (v) => left + ((fx(v) - fx(xlim[0])) / (fx(xlim[1]) - fx(xlim[0]))) * (right - left);
+  const y = (v) => bottom - ((fy(v) - fy(ylim[0])) / (fy(ylim[1]) - fy(ylim[0]))) * (bottom - top);
+  const ticksOf = (scale, low, high, count) =>
+    scale === "log" ? logTicks(low, high) : scale === "symlog" ? symlogTicks(low, high) : niceTicks(low, high, count);
   ctx.save();
   ctx.font = `${font}px sans-serif`;
   ctx.fillStyle = theme.foreground;
@@ -254,13 +450,14 @@ function drawAxes(ctx, panel, theme, { xlim, ylim, xlabel = "", ylabel = "", tit
   ctx.strokeRect(left, top, right - left, bottom - top);
   ctx.textAlign = "center";
   ctx.textBaseline = "top";
-  for (const t of niceTicks(xlim[0], xlim[1], Math.max(3, Math.round((right - left) / 70)))) {
+  const xs = xticks ? xticks.filter((t) => t >= xlim[0] && t <= xlim[1]) : ticksOf(xscale, xlim[0], xlim[1], Math.max(3, Math.round((right - left) / 70)));
+  for (const t of xs) {
     line(ctx, x(t), bottom, x(t), bottom + 4);
     ctx.fillText(tickText(t), x(t), bottom + 6);
   }
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
-  for (const t of niceTicks(ylim[0], ylim[1], Math.max(3, Math.round((bottom - top) / 50)))) {
+  for (const t of ticksOf(yscale, ylim[0], ylim[1], Math.max(3, Math.round((bottom - top) / 50)))) {
     line(ctx, left - 4, y(t), left, y(t));
     ctx.fillText(tickText(t), left - 6, y(t));
   }
@@ -304,6 +501,10 @@ function drawCurve(ctx, axes, xs, ys, { color = BOOK.blue, width = 2, dash = [] 
     }
     const px = axes.x(xs[k]);
     const py = axes.y(ys[k]);
+    if (!Number.isFinite(px) || !Number.isFinite(py)) {
+      drawing = false; // off a log axis (a value <= 0)
+      continue;
+    }
     if (drawing) ctx.lineTo(px, py);
     else ctx.moveTo(px, py);
     drawing = true;
@@ -461,4 +662,109 @@ function fixedNumber(value, places) {
   units = units.padStart(places + 1, "0");
   const text = places ? `${units.slice(0, -places)}.${units.slice(-places)}` : units;
   return `${signOf(value)}${text}`;
+}
+
+/** A number as Python's `f"{value:.{places}e}"` writes it (halves to even). */
+function expNumber(value, places) {
+  if (!Number.isFinite(value)) return shortNumber(value);
+  if (value === 0) return `${signOf(value)}${fixedNumber(0, places)}e+00`;
+  const [head, exponent] = roundDecimal(value, places + 1);
+  const mantissa = places ? `${head[0]}.${head.slice(1)}` : head[0];
+  const magnitude = String(Math.abs(exponent)).padStart(2, "0");
+  return `${signOf(value)}${mantissa}e${exponent < 0 ? "-" : "+"}${magnitude}`;
+}
+
+// --------------------------------------------------------- markers, bars and legends
+
+/**
+ * A marker of matplotlib's shapes at (x, y): "o" (circle), "s" (square), "v" (triangle
+ * down), "^" (triangle up), "*" (star); `size` its radius in pixels; `fill` null for an
+ * open marker (its edge in `color`).
+ */
+function drawMarker(ctx, axes, x, y, { shape = "o", color = BOOK.orange, size = 5, fill = undefined } = {}) {
+  const px = axes.x(x);
+  const py = axes.y(y);
+  if (!Number.isFinite(px) || !Number.isFinite(py)) return;
+  markerPath(ctx, shape, px, py, size);
+  ctx.save();
+  const inside = fill === undefined ? color : fill;
+  if (inside !== null) {
+    ctx.fillStyle = inside;
+    ctx.fill();
+  }
+  if (inside !== color) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+  ctx.restore();
+}
+
+function markerPath(ctx, shape, px, py, size) {
+  ctx.beginPath();
+  if (shape === "s") ctx.rect(px - size, py - size, 2 * size, 2 * size);
+  else if (shape === "v" || shape === "^") {
+    const d = shape === "v" ? 1 : -1;
+    ctx.moveTo(px - size, py - d * size * 0.8);
+    ctx.lineTo(px + size, py - d * size * 0.8);
+    ctx.lineTo(px, py + d * size);
+    ctx.closePath();
+  } else if (shape === "*") {
+    for (let k = 0; k < 10; k++) {
+      const r = k % 2 === 0 ? size : size * 0.42;
+      const angle = -Math.PI / 2 + (k * Math.PI) / 5;
+      const qx = px + r * Math.cos(angle);
+      const qy = py + r * Math.sin(angle);
+      if (k === 0) ctx.moveTo(qx, qy);
+      else ctx.lineTo(qx, qy);
+    }
+    ctx.closePath();
+  } else ctx.arc(px, py, size, 0, 2 * Math.PI);
+}
+
+/** A vertical bar from 0 to `height` centred on x, `width` in data units. */
+function drawBar(ctx, axes, x, height, { color = BOOK.orange, width = 0.6 } = {}) {
+  const x0 = axes.x(x - width / 2);
+  const x1 = axes.x(x + width / 2);
+  const y0 = axes.y(Math.max(axes.ylim[0], 0));
+  const y1 = axes.y(Math.min(height, axes.ylim[1]));
+  if (![x0, x1, y0, y1].every(Number.isFinite)) return;
+  ctx.save();
+  ctx.fillStyle = color;
+  ctx.fillRect(x0, Math.min(y0, y1), x1 - x0, Math.abs(y0 - y1));
+  ctx.restore();
+}
+
+/**
+ * A legend in a corner of the axes ("upper left", "upper right", "lower right"): each
+ * entry `{label, color, width, dash, marker, fill}` is a short line, a marker, or both.
+ */
+function drawLegend(ctx, axes, theme, entries, { corner = "upper right", font = null } = {}) {
+  const size = font || Math.max(9, Math.min(11.5, (axes.right - axes.left) / 30));
+  ctx.save();
+  ctx.font = `${size}px sans-serif`;
+  const widest = Math.max(...entries.map((e) => ctx.measureText(e.label).width));
+  const rowHeight = size * 1.35;
+  const boxWidth = widest + size * 3.2;
+  const x0 = corner.endsWith("left") ? axes.left + 6 : axes.right - 6 - boxWidth;
+  const y0 = corner.startsWith("upper") ? axes.top + 4 : axes.bottom - 4 - rowHeight * entries.length;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  entries.forEach((entry, k) => {
+    const cy = y0 + rowHeight * (k + 0.5);
+    const sample = { x: (v) => v, y: (v) => v };
+    if (entry.width) {
+      ctx.strokeStyle = entry.color;
+      ctx.lineWidth = entry.width;
+      ctx.setLineDash(entry.dash || []);
+      line(ctx, x0, cy, x0 + size * 2.2, cy);
+      ctx.setLineDash([]);
+    }
+    if (entry.marker) {
+      drawMarker(ctx, sample, x0 + size * 1.1, cy, { shape: entry.marker, color: entry.color, size: size * 0.38, fill: entry.fill });
+    }
+    ctx.fillStyle = theme.foreground;
+    ctx.fillText(entry.label, x0 + size * 2.7, cy);
+  });
+  ctx.restore();
 }

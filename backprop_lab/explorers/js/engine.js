@@ -66,7 +66,14 @@
  *   activation, seed, init)`, `portableNetwork({...})`, `batchOrder(n, epochs, seed)` and
  *   `playgroundData(name, {nSamples, noise, testFraction, seed})` (twin of
  *   `backprop_lab.calc.playground_data.playground_data`);
- * - `parameterNames(sizes)`.
+ * - `parameterNames(sizes)`;
+ * - shared weights (chapter 7; the last section of this file): `conv1d(x, kernel, bias)`
+ *   and `conv1dBackward(x, kernel, gradOut)` -> `{gradX, gradKernel, gradBias}` (valid
+ *   cross-correlation, stride 1, as `bl.conv1d`, `bl.conv1d_backward`); `rnnForward(xs, Wx,
+ *   Wh, b, h0)` -> h_1 .. h_T and `rnnBackward(xs, Wx, Wh, b, gradHs, h0)` -> `{Wx, Wh, b,
+ *   h0, states, gradStates, deltas}` (`bl.rnn_forward`, `bl.rnn_backward`: row vectors,
+ *   h_t = tanh(x_t Wx + h_{t-1} Wh + b)); `clipGradients(gradients, maxNorm)` ->
+ *   `{gradients, norm, maxNorm, scale, clipped}` (`bl.clip_gradients`, global norm).
  *
  * Bad arguments throw an Error naming the argument, what was expected and what was given.
  *
@@ -1552,6 +1559,271 @@ export function playgroundData(name, { nSamples = 200, noise = 0.0, testFraction
     _pass(m, ws, X, Y, [1, 0], 0, 2, false);
   });
 })();
+
+// ======================================================================================
+// Shared weights (chapter 7): convolution, recurrence and clipping by norm.
+// The twins of backprop_lab.calc.convolution (conv1d, conv1d_backward),
+// backprop_lab.calc.recurrence (rnn_forward, rnn_backward) and backprop_lab.calc.clipping
+// (clip_gradients): valid cross-correlation with stride 1; row vectors,
+// h_t = tanh(x_t W_x + h_{t-1} W_h + b). Private names here begin with `_sw`.
+// ======================================================================================
+
+/** A non-empty vector of finite numbers (an array or Float64Array) as a Float64Array. */
+function _swVector(name, value) {
+  if (!value || typeof value === "string" || typeof value.length !== "number" || value.length === 0) {
+    throw new TypeError(`${name} must be a non-empty array of numbers; got ${_shown(value)}`);
+  }
+  const out = new Float64Array(value.length);
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== "number" || !Number.isFinite(value[i])) {
+      throw new TypeError(`${name}[${i}] must be a finite number; got ${_shown(value[i])}`);
+    }
+    out[i] = value[i];
+  }
+  return out;
+}
+
+function _swConvInputs(x, kernel) {
+  const xs = _swVector("x", x);
+  const w = _swVector("kernel", kernel);
+  if (w.length > xs.length) {
+    throw new RangeError(`kernel must not be longer than x (${xs.length}); got length ${w.length}`);
+  }
+  return [xs, w];
+}
+
+/**
+ * The outputs of a 1-D convolution layer, `bl.conv1d(x, kernel, bias)`:
+ * `z_j = sum_m w_m x_{j+m} + b` for j = 0 .. n - k (valid cross-correlation, stride 1).
+ * @returns {number[]} the n - k + 1 outputs
+ */
+export function conv1d(x, kernel, bias = 0.0) {
+  const [xs, w] = _swConvInputs(x, kernel);
+  _checkNumber("bias", bias);
+  const nOut = xs.length - w.length + 1;
+  const z = new Array(nOut);
+  for (let j = 0; j < nOut; j++) {
+    let sum = 0.0;
+    for (let m = 0; m < w.length; m++) sum += xs[j + m] * w[m];
+    z[j] = sum + bias;
+  }
+  return z;
+}
+
+/**
+ * The gradients through a 1-D convolution, `bl.conv1d_backward(x, kernel, gradOut)`, given
+ * `gradOut[j]` = dE/dz_j: `gradKernel[m] = sum_j g_j x_{j+m}` (a sum over the positions
+ * where w_m is used), `gradX[i] = sum_m g_{i-m} w_m` (the flipped kernel over the padded g),
+ * `gradBias = sum_j g_j`.
+ * @returns {{gradX: number[], gradKernel: number[], gradBias: number}}
+ */
+export function conv1dBackward(x, kernel, gradOut) {
+  const [xs, w] = _swConvInputs(x, kernel);
+  const nOut = xs.length - w.length + 1;
+  const g = typeof gradOut === "number" && nOut === 1 ? _swVector("gradOut", [gradOut]) : _swVector("gradOut", gradOut);
+  if (g.length !== nOut) {
+    throw new RangeError(`gradOut must hold one dE/dz per output, ${nOut} numbers; got ${g.length}`);
+  }
+  const gradX = new Array(xs.length).fill(0.0);
+  const gradKernel = new Array(w.length);
+  for (let m = 0; m < w.length; m++) {
+    let sum = 0.0;
+    for (let j = 0; j < nOut; j++) {
+      sum += g[j] * xs[j + m]; // dz_j/dw_m = x_{j+m}
+      gradX[j + m] += g[j] * w[m]; // dz_j/dx_{j+m} = w_m
+    }
+    gradKernel[m] = sum;
+  }
+  let gradBias = 0.0;
+  for (let j = 0; j < nOut; j++) gradBias += g[j];
+  return { gradX, gradKernel, gradBias };
+}
+
+/** A matrix of finite numbers (`rows` x `cols`, or a number when both are 1) as rows. */
+function _swMatrix(name, value, rows, cols, what) {
+  if (typeof value === "number" && rows === 1 && cols === 1) value = [[value]];
+  const shape = `(${rows === null ? "n_in" : rows}, ${cols === null ? "n_hidden" : cols})`;
+  if (!Array.isArray(value) || value.length === 0 || (rows !== null && value.length !== rows)) {
+    throw new RangeError(`${name} must have shape ${shape}${what}; got ${_shown(value)}`);
+  }
+  const width = cols === null ? (value[0] && value[0].length) : cols;
+  return value.map((row, i) => {
+    if (!row || typeof row.length !== "number" || row.length !== width || width === 0) {
+      throw new RangeError(`${name} must have shape ${shape}${what}; row ${i} is ${_shown(row)}`);
+    }
+    return _swVector(`${name}[${i}]`, row);
+  });
+}
+
+/** A state-sized vector: `n` numbers, or one number repeated. */
+function _swState(name, value, n) {
+  if (typeof value === "number") {
+    _checkNumber(name, value);
+    return new Float64Array(n).fill(value);
+  }
+  const v = _swVector(name, value);
+  if (v.length !== n) throw new RangeError(`${name} must hold ${n} number(s) or be a number; got ${v.length}`);
+  return v;
+}
+
+/** The recurrence's arguments checked and shaped as the package's `_check_recurrence`. */
+function _swRecurrence(xs, Wx, Wh, b, h0) {
+  if (!Array.isArray(xs) && !ArrayBuffer.isView(xs)) {
+    throw new TypeError(`xs must be an array of T >= 1 inputs (numbers or rows); got ${_shown(xs)}`);
+  }
+  if (xs.length === 0) throw new RangeError("xs must hold at least one step (T >= 1); got an empty array");
+  const x = typeof xs[0] === "number" ? Array.from(_swVector("xs", xs), (v) => Float64Array.of(v)) : _swMatrix("xs", Array.from(xs), xs.length, null, "");
+  const nIn = x[0].length;
+  const wx = typeof Wx === "number" ? _swMatrix("Wx", Wx, nIn, 1, "") : _swMatrix("Wx", Wx, nIn, null, ` to match xs with ${nIn} value(s) per step`);
+  const nHidden = wx[0].length;
+  const wh = _swMatrix("Wh", Wh, nHidden, nHidden, "");
+  const bias = _swState("b", b, nHidden);
+  const h = h0 === null || h0 === undefined ? new Float64Array(nHidden) : _swState("h0", h0, nHidden);
+  return { x, wx, wh, bias, h, nIn, nHidden };
+}
+
+/** h_0 .. h_T as Float64Arrays. */
+function _swStates(r) {
+  const states = [r.h];
+  for (const xt of r.x) {
+    const prev = states[states.length - 1];
+    const next = new Float64Array(r.nHidden);
+    for (let j = 0; j < r.nHidden; j++) {
+      let z = 0.0;
+      for (let i = 0; i < r.nIn; i++) z += xt[i] * r.wx[i][j];
+      let u = 0.0;
+      for (let i = 0; i < r.nHidden; i++) u += prev[i] * r.wh[i][j];
+      next[j] = _tanh(z + u + r.bias[j]);
+    }
+    states.push(next);
+  }
+  return states;
+}
+
+/**
+ * The hidden states of a tanh recurrent layer, `bl.rnn_forward(xs, W_x, W_h, b, h0)`:
+ * `h_t = tanh(x_t W_x + h_{t-1} W_h + b)`, t = 1 .. T. `xs` is T numbers (one input) or T
+ * rows; `Wx` n_in x n_hidden rows (a number for one input and one state), `Wh` n_hidden x
+ * n_hidden (a number for one state), `b` and `h0` n_hidden numbers or one number (`h0`
+ * null: zeros).
+ * @returns {number[][]} h_1 .. h_T, T rows of n_hidden numbers
+ */
+export function rnnForward(xs, Wx, Wh, b, h0 = null) {
+  const r = _swRecurrence(xs, Wx, Wh, b, h0);
+  return _swStates(r).slice(1).map((h) => Array.from(h));
+}
+
+/**
+ * Backpropagation through time, `bl.rnn_backward(xs, W_x, W_h, b, grad_hs, h0)`.
+ * `gradHs` holds what the loss sends to each state directly (T rows, or T numbers for one
+ * state). Walking back: `gradStates[t] = gradHs[t] + deltas[t+1] Wh^T`,
+ * `deltas[t] = gradStates[t] (1 - h_t^2)`; each shared weight sums its uses.
+ * @returns {{Wx: number[][], Wh: number[][], b: number[], h0: number[], states: number[][],
+ *   gradStates: number[][], deltas: number[][]}} the `RNNGradients` fields (`states` h_0 .. h_T)
+ */
+export function rnnBackward(xs, Wx, Wh, b, gradHs, h0 = null) {
+  const r = _swRecurrence(xs, Wx, Wh, b, h0);
+  const T = r.x.length;
+  const n = r.nHidden;
+  if (!Array.isArray(gradHs) && !ArrayBuffer.isView(gradHs)) {
+    throw new TypeError(`gradHs must be an array of ${T} rows of ${n} number(s), one dE/dh_t per step; got ${_shown(gradHs)}`);
+  }
+  if (gradHs.length !== T) {
+    throw new RangeError(`gradHs must hold ${T} rows, one dE/dh_t per step, to match xs; got ${gradHs.length}`);
+  }
+  const g = typeof gradHs[0] === "number" && n === 1 ? Array.from(_swVector("gradHs", gradHs), (v) => Float64Array.of(v)) : _swMatrix("gradHs", Array.from(gradHs), T, n, "");
+  const states = _swStates(r);
+  const gradStates = new Array(T);
+  const deltas = new Array(T);
+  let fromLater = new Float64Array(n); // delta_{t+1} Wh^T, zero after the last step
+  for (let t = T; t >= 1; t--) {
+    const gs = new Float64Array(n);
+    const d = new Float64Array(n);
+    for (let j = 0; j < n; j++) {
+      gs[j] = g[t - 1][j] + fromLater[j];
+      d[j] = gs[j] * (1.0 - states[t][j] * states[t][j]); // dh_t/dz_t = 1 - h_t^2
+    }
+    const back = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0.0;
+      for (let j = 0; j < n; j++) sum += d[j] * r.wh[i][j]; // dz_t/dh_{t-1} = Wh^T
+      back[i] = sum;
+    }
+    gradStates[t - 1] = gs;
+    deltas[t - 1] = d;
+    fromLater = back;
+  }
+  const outer = (left, nLeft) => {
+    const rows = [];
+    for (let i = 0; i < nLeft; i++) {
+      const row = new Array(n).fill(0.0);
+      for (let t = 0; t < T; t++) for (let j = 0; j < n; j++) row[j] += left(t)[i] * deltas[t][j];
+      rows.push(row);
+    }
+    return rows;
+  };
+  const bias = new Array(n).fill(0.0);
+  for (let t = 0; t < T; t++) for (let j = 0; j < n; j++) bias[j] += deltas[t][j];
+  return {
+    Wx: outer((t) => r.x[t], r.nIn),
+    Wh: outer((t) => states[t], n),
+    b: bias,
+    h0: Array.from(fromLater),
+    states: states.map((h) => Array.from(h)),
+    gradStates: gradStates.map((h) => Array.from(h)),
+    deltas: deltas.map((h) => Array.from(h)),
+  };
+}
+
+/** Every number of a (nested) array, checked finite. */
+function _swNumbers(name, value, out) {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new RangeError(`${name} must hold finite numbers; got ${_shown(value)}`);
+    out.push(value);
+  } else if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    for (let i = 0; i < value.length; i++) _swNumbers(`${name}[${i}]`, value[i], out);
+  } else {
+    throw new TypeError(`${name} must be a number or an array of numbers; got ${_shown(value)}`);
+  }
+  return out;
+}
+
+/** `value` with every number multiplied by `scale`, in the same nesting (arrays out). */
+function _swScaled(value, scale) {
+  if (typeof value === "number") return value * scale;
+  return Array.from(value, (v) => _swScaled(v, scale));
+}
+
+/**
+ * Clipping by global norm, `bl.clip_gradients(gradients, max_norm)`: every array of
+ * `gradients` (numbers, arrays or nested arrays) multiplied by `min(1, maxNorm / norm)`,
+ * the norm taken over every entry of every array (computed on the entries divided by the
+ * largest, so that squaring cannot overflow).
+ * @returns {{gradients: Array, norm: number, maxNorm: number, scale: number, clipped: boolean}}
+ *   the clipped arrays in the given order and nesting, the norm before clipping, the factor
+ */
+export function clipGradients(gradients, maxNorm) {
+  if (!Array.isArray(gradients)) {
+    throw new TypeError(`gradients must be an array of arrays, e.g. [grads.Wx, grads.Wh, grads.b]; got ${_shown(gradients)}`);
+  }
+  if (gradients.length === 0) throw new RangeError("gradients must hold at least one array; got an empty array");
+  _checkNumber("maxNorm", maxNorm, 0, null, true);
+  const numbers = gradients.map((g, k) => _swNumbers(`gradients[${k}]`, g, []));
+  let largest = 0.0;
+  for (const values of numbers) for (const v of values) largest = Math.max(largest, Math.abs(v));
+  let norm = 0.0;
+  if (largest > 0) {
+    let sum = 0.0;
+    for (const values of numbers) {
+      let part = 0.0;
+      for (const v of values) part += (v / largest) * (v / largest);
+      sum += part;
+    }
+    norm = largest * Math.sqrt(sum);
+  }
+  const scale = norm > maxNorm ? maxNorm / norm : 1.0;
+  return { gradients: gradients.map((g) => _swScaled(g, scale)), norm, maxNorm, scale, clipped: scale < 1.0 };
+}
 
 // ===================================================================== input features
 // The playground's input features (TensorFlow Playground's column of inputs), the twin of

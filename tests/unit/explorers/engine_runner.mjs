@@ -69,8 +69,8 @@ function run(c) {
       return engine.batchOrder(c.n, c.epochs, c.seed);
     case "playgroundData":
       return engine.playgroundData(c.name, c.options);
-    case "inputFeatures":
-      return engine.inputFeatures(c.X, c.names);
+    case "call": // any export by name, e.g. {op: "call", fn: "conv1d", args: [x, kernel, bias]}
+      return engine[c.fn](...c.args);
     case "import":
       return import(pathToFileURL(c.path).href).then((module) => Object.keys(module).sort());
     default:

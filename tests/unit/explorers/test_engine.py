@@ -688,18 +688,20 @@ def add_feature_cases() -> None:
             assert_close(result, input_features(two, names))
 
         TABLE.add(
-            f"features-2d-{k}", {"op": "inputFeatures", "X": two.tolist(), "names": names},
+            f"features-2d-{k}",
+            {"op": "call", "fn": "inputFeatures", "args": [two.tolist(), names]},
             expect_result(check),
-        )  # fmt: skip
+        )
     for k, names in enumerate([["x1"], ["sin(x1)", "x1^2", "x1"]]):
 
         def check_one(result, names=names):
             assert_close(result, input_features(one, names))
 
         TABLE.add(
-            f"features-1d-{k}", {"op": "inputFeatures", "X": one.tolist(), "names": names},
+            f"features-1d-{k}",
+            {"op": "call", "fn": "inputFeatures", "args": [one.tolist(), names]},
             expect_result(check_one),
-        )  # fmt: skip
+        )
     for k, (X, names, words) in enumerate(
         [
             (two, ["x3"], "features must be names from"),
@@ -715,7 +717,7 @@ def add_feature_cases() -> None:
 
         TABLE.add(
             f"features-error-{k}",
-            {"op": "inputFeatures", "X": X.tolist(), "names": names},
+            {"op": "call", "fn": "inputFeatures", "args": [X.tolist(), names]},
             refused,
         )
 
@@ -771,6 +773,148 @@ def add_error_cases() -> None:
     )
 
 
+# --------------------------------------------- shared weights (chapter 7): conv, RNN, clipping
+
+
+def add_shared_weight_cases() -> None:
+    """``conv1d``, ``conv1dBackward``, ``rnnForward``, ``rnnBackward`` and ``clipGradients``
+    against ``bl.conv1d``, ``bl.conv1d_backward``, ``bl.rnn_forward``, ``bl.rnn_backward``
+    and ``bl.clip_gradients``, on random and edge cases; bad inputs name the argument."""
+
+    def call(fn: str, *args: Any) -> dict[str, Any]:
+        return {"op": "call", "fn": fn, "args": list(args)}
+
+    rng = np.random.default_rng(70)
+    conv_shapes = [(5, 2), (5, 3), (6, 1), (4, 4), (9, 3), (1, 1), (12, 5)]
+    for n, k in conv_shapes:
+        x, w = rng.normal(size=n), rng.normal(size=k)
+        g, b = rng.normal(size=n - k + 1), float(rng.normal())
+
+        def conv_check(result, x=x, w=w, b=b):
+            assert_close(result, bl.conv1d(x, w, b))
+
+        def backward_check(result, x=x, w=w, g=g):
+            grad_x, grad_kernel, grad_bias = bl.conv1d_backward(x, w, g)
+            assert_close(result["gradX"], grad_x, what="gradX")
+            assert_close(result["gradKernel"], grad_kernel, what="gradKernel")
+            assert_close(result["gradBias"], grad_bias, what="gradBias")
+
+        TABLE.add(
+            f"conv1d-{n}-{k}", call("conv1d", x.tolist(), w.tolist(), b), expect_result(conv_check)
+        )
+        TABLE.add(
+            f"conv1d-backward-{n}-{k}",
+            call("conv1dBackward", x.tolist(), w.tolist(), g.tolist()),
+            expect_result(backward_check),
+        )
+
+    # the chapter's example, exactly
+    def chapter_check(result):
+        assert result == {"gradX": [2, -1, -2, 5, -2], "gradKernel": [-1, 9], "gradBias": 2}
+
+    example = [[1.0, 2.0, 0.0, -1.0, 3.0], [2.0, -1.0], [1.0, 0.0, -1.0, 2.0]]
+    TABLE.add("conv1d-chapter-7", call("conv1dBackward", *example), expect_result(chapter_check))
+
+    recurrences = [  # (T, n_in, n_hidden, with h0, scale of the weights)
+        (3, 1, 1, False, 1.0), (1, 1, 1, True, 1.0), (5, 2, 3, True, 0.8), (8, 3, 2, False, 1.5),
+        (20, 1, 1, False, 1.5), (50, 1, 1, False, 0.5), (4, 2, 4, True, 3.0),
+    ]  # fmt: skip
+    for T, n_in, n_hidden, with_h0, scale in recurrences:
+        xs = rng.normal(size=(T, n_in))
+        W_x = scale * rng.normal(size=(n_in, n_hidden))
+        W_h = scale * rng.normal(size=(n_hidden, n_hidden))
+        b = 0.3 * rng.normal(size=n_hidden)
+        h0 = rng.normal(size=n_hidden) if with_h0 else None
+        g = rng.normal(size=(T, n_hidden))
+        args = [xs.tolist(), W_x.tolist(), W_h.tolist(), b.tolist()]
+        h0_arg = None if h0 is None else h0.tolist()
+        name = f"{T}-{n_in}-{n_hidden}-{scale}"
+
+        def forward_check(result, args=(xs, W_x, W_h, b, h0)):
+            assert_close(result, bl.rnn_forward(*args))
+
+        def rnn_backward_check(result, args=(xs, W_x, W_h, b, g, h0)):
+            grads = bl.rnn_backward(*args)
+            for field, mine in (("W_x", "Wx"), ("W_h", "Wh"), ("b", "b"), ("h0", "h0")):
+                assert_close(result[mine], getattr(grads, field), what=field)
+            assert_close(result["states"], grads.states, what="states")
+            assert_close(result["gradStates"], grads.grad_states, what="grad_states")
+            assert_close(result["deltas"], grads.deltas, what="deltas")
+
+        TABLE.add(
+            f"rnn-forward-{name}", call("rnnForward", *args, h0_arg), expect_result(forward_check)
+        )
+        TABLE.add(
+            f"rnn-backward-{name}",
+            call("rnnBackward", *args, g.tolist(), h0_arg),
+            expect_result(rnn_backward_check),
+        )
+
+    # one input and one state given as plain numbers, as the chapter writes them
+    quiet, last = [0.0] * 30, [0.0] * 29 + [1.0]
+
+    def scalar_check(result):
+        grads = bl.rnn_backward(quiet, 1.0, 1.1, 0.0, last)
+        assert_close(result["gradStates"], grads.grad_states)
+        assert_close(result["b"], grads.b)
+
+    TABLE.add(
+        "rnn-backward-numbers",
+        call("rnnBackward", quiet, 1.0, 1.1, 0.0, last),
+        expect_result(scalar_check),
+    )
+    TABLE.add(
+        "rnn-forward-numbers",
+        call("rnnForward", [1.0, 0.0, 1.0], 0.8, 0.5, 0.0),
+        expect_result(lambda r: assert_close(r, bl.rnn_forward([1.0, 0.0, 1.0], 0.8, 0.5, 0.0))),
+    )
+
+    clips = [
+        ([[3.0], [4.0]], 1.0),
+        ([[0.3, -0.4], [1.2]], 0.65),
+        ([rng.normal(size=(2, 3)).tolist(), rng.normal(size=3).tolist(), 2.5], 100.0),
+        ([rng.normal(size=(3, 3)).tolist(), rng.normal(size=4).tolist()], 0.01),
+        ([[1e200, -1e200], [3e199]], 1.0),  # squares would overflow
+        ([[0.0, 0.0], [0.0]], 1.0),
+    ]
+    for k, (arrays, max_norm) in enumerate(clips):
+
+        def clip_check(result, arrays=arrays, max_norm=max_norm):
+            clipped = bl.clip_gradients(arrays, max_norm)
+            assert_close(result["norm"], clipped.norm, what="norm")
+            assert_close(result["scale"], clipped.scale, what="scale")
+            assert result["clipped"] == clipped.clipped and result["maxNorm"] == max_norm
+            for mine, theirs in zip(result["gradients"], clipped, strict=True):
+                assert_close(mine, theirs)
+
+        TABLE.add(f"clip-{k}", call("clipGradients", arrays, max_norm), expect_result(clip_check))
+
+    bad = [
+        ("conv1d-kernel-too-long", call("conv1d", [1.0, 2.0], [1.0, 2.0, 3.0]), "kernel"),
+        ("conv1d-empty-x", call("conv1d", [], [1.0]), "x must be a non-empty array"),
+        ("conv1d-text-kernel", call("conv1d", [1.0, 2.0], "12"), "kernel"),
+        ("conv1d-nan-bias", call("conv1d", [1.0, 2.0], [1.0], "NaN"), "bias"),
+        ("conv1d-null-entry", call("conv1d", [1.0, None], [1.0]), "x[1]"),
+        ("conv1d-backward-grad", call("conv1dBackward", [1.0, 2.0], [1.0], [1.0]), "gradOut"),
+        ("rnn-empty-xs", call("rnnForward", [], 1.0, 1.0, 0.0), "xs"),
+        ("rnn-wx-shape", call("rnnForward", [[1.0, 2.0]], [[1.0]], [[1.0]], 0.0), "Wx"),
+        ("rnn-wh-shape", call("rnnForward", [1.0], [[1.0, 2.0]], [[1.0]], 0.0), "Wh"),
+        ("rnn-b-length", call("rnnForward", [1.0], 1.0, 1.0, [0.0, 0.0]), "b must hold 1"),
+        ("rnn-h0-length", call("rnnForward", [1.0], 1.0, 1.0, 0.0, [0.0, 1.0]), "h0"),
+        ("rnn-grad-hs", call("rnnBackward", [1.0, 2.0], 1.0, 1.0, 0.0, [1.0]), "gradHs must"),
+        ("clip-not-a-list", call("clipGradients", 3.0, 1.0), "gradients must be an array"),
+        ("clip-empty", call("clipGradients", [], 1.0), "at least one"),
+        ("clip-zero-norm", call("clipGradients", [[1.0]], 0.0), "maxNorm"),
+        ("clip-text-entry", call("clipGradients", [[1.0, "a"]], 1.0), "gradients[0][1]"),
+    ]  # fmt: skip
+    for name, case, expected in bad:
+
+        def error_check(answer, expected=expected):
+            assert "error" in answer and expected in answer["error"], answer
+
+        TABLE.add(f"error-{name}", case, error_check)
+
+
 add_network_cases()
 add_option_cases()
 add_step_cases()
@@ -780,6 +924,7 @@ add_neuron_cases()
 add_generator_cases()
 add_feature_cases()
 add_error_cases()
+add_shared_weight_cases()
 
 
 # -------------------------------------------------------------------------- tests

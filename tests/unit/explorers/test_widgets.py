@@ -11,7 +11,7 @@ from __future__ import annotations
 import figure_state
 import numpy as np
 import pytest
-from ipywidgets import Button, FloatLogSlider, HTMLMath, Image, Widget
+from ipywidgets import FloatLogSlider
 
 import backprop_lab as bl
 from backprop_lab import explorers
@@ -21,18 +21,6 @@ from backprop_lab.nn.network import Network
 
 def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
-
-
-def assert_clean(explorer):
-    """No NaN on any axes, no 'nan' in the status, a PNG shown."""
-    for ax in explorer.figure.axes:
-        for line in ax.get_lines():
-            assert np.all(np.isfinite(np.asarray(line.get_xdata(), dtype=float)))
-            assert np.all(np.isfinite(np.asarray(line.get_ydata(), dtype=float)))
-        for collection in ax.collections:
-            assert np.all(np.isfinite(np.asarray(collection.get_offsets(), dtype=float)))
-    assert "nan" not in explorer.status.lower().replace("nan or infinite", "")
-    assert explorer.png.startswith(b"\x89PNG")
 
 
 def sweep(control, n=5):
@@ -45,26 +33,6 @@ def sweep(control, n=5):
 
 
 no_global_state = figure_state.no_global_state  # autouse: no test leaves matplotlib changed
-
-
-def test_every_explorer_builds_with_no_arguments_and_displays():
-    expected = {
-        explorers.ForwardStepper: {"step", "previous", "next"},
-        explorers.BackpropStepper: {"param", "step", "previous", "next"},
-    }
-    for cls, names in expected.items():
-        explorer = cls()
-        assert set(explorer.controls) == names
-        assert all(isinstance(c, Widget) for c in explorer.controls.values())
-        assert explorer.image in explorer.widget.children
-        assert isinstance(explorer.image, Image) and explorer.png.startswith(b"\x89PNG")
-        assert explorer.status and explorer.status_level == "ok", (cls, explorer.status)
-        bundle = explorer._repr_mimebundle_()
-        assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == (
-            explorer.widget.model_id
-        )
-        assert "image/png" in bundle and cls.__name__ in bundle["text/plain"]
-        assert_clean(explorer)
 
 
 # ------------------------------------------------------------------------ neuron
@@ -107,109 +75,7 @@ def test_neuron_explorer_rejects_bad_arguments():
         explorers.NeuronExplorer(w1="big")
 
 
-# ------------------------------------------------------------------ steppers
-
-
-def labels_of(stepper):
-    return "\n".join(t.get_text() for t in stepper.ax.texts)
-
-
-def test_forward_stepper_reveals_the_worked_example_layer_by_layer():
-    stepper = explorers.ForwardStepper()
-    assert stepper.n_steps == 5 and stepper.controls["step"].max == 5
-    z1 = np.array([0.05, 0.10]) @ np.array([[0.15, 0.25], [0.20, 0.30]]) + 0.35
-    a1 = sigmoid(z1)
-    z2 = a1 @ np.array([[0.40, 0.50], [0.45, 0.55]]) + 0.60
-    a2 = sigmoid(z2)
-    loss = 0.5 * np.sum((np.array([0.01, 0.99]) - a2) ** 2)
-    assert "$z$=" not in labels_of(stepper)
-    seen = []
-    for step in range(6):
-        stepper.controls["step"].value = step
-        assert_clean(stepper)
-        seen.append(stepper.png)
-        text = labels_of(stepper)
-        assert (f"$z$={z1[0]:.4g}" in text) == (step >= 1)
-        assert (f"$a$={a1[1]:.4g}" in text) == (step >= 2)
-        assert (f"$z$={z2[1]:.4g}" in text) == (step >= 3)
-        assert (f"$a$={a2[0]:.4g}" in text) == (step >= 4)
-        assert (f"$E$={loss:.4g}" in text) == (step == 5)
-        assert stepper.status.startswith(f"Step {step} of 5")
-    assert len(set(seen)) == 6
-    stepper.controls["step"].value = 1
-    assert "0.05 \\cdot 0.15 + 0.1 \\cdot 0.2 + 0.35 = 0.3775" in stepper.explanation.value
-    stepper.controls["step"].value = 5
-    assert f"= {loss:.4g}$" in stepper.explanation.value
-
-
-def test_stepper_buttons_move_and_stop_at_the_ends():
-    stepper = explorers.ForwardStepper(step=4)
-    assert stepper.step == 4
-    stepper.controls["next"].click()
-    stepper.controls["next"].click()
-    assert stepper.step == 5
-    for _ in range(7):
-        stepper.controls["previous"].click()
-    assert stepper.step == 0
-    assert isinstance(stepper.controls["next"], Button)
-
-
-def test_forward_stepper_on_another_network():
-    net = Network([3, 4, 2], activation="tanh", seed=5)
-    stepper = explorers.ForwardStepper(network=net, x=[0.5, -1.0, 2.0])
-    assert stepper.n_steps == 4  # no target, no loss step
-    stepper.controls["step"].value = 4
-    out = net.forward([0.5, -1.0, 2.0])
-    assert f"$a$={out[1]:.4g}" in labels_of(stepper)
-    with pytest.raises(ValueError, match="x must"):
-        explorers.ForwardStepper(network=net)
-
-
-def test_backprop_stepper_walks_back_to_the_gradient():
-    stepper = explorers.BackpropStepper(param="W1[0,0]")
-    assert isinstance(stepper.explanation, HTMLMath)
-    net, x, y = stepper.net, stepper.x, stepper.y
-    trace = net.backward_trace(x, y)
-    grad = net.gradients(x, y)["W1[0,0]"]
-    assert f"{grad:.4g}" == "0.0004386"
-    delta_out = f"$\\delta$={trace.deltas[1][0, 0]:.4g}"
-    delta_hidden = f"$\\delta$={trace.deltas[0][0, 0]:.4g}"
-    assert stepper.controls["step"].max == 3
-    assert "W1[0,0]" in stepper.status and delta_out not in labels_of(stepper)
-    assert stepper.ax.texts and "W1[0,0]" in stepper.status
-    stepper.controls["step"].value = 1  # dE/da: the output deltas are known
-    assert delta_out in labels_of(stepper) and delta_hidden not in labels_of(stepper)
-    assert "sum over the next layer" in stepper.explanation.value
-    stepper.controls["step"].value = 2  # da/dz: this neuron's delta
-    assert delta_hidden in labels_of(stepper)
-    assert "\\partial E/\\partial w" not in labels_of(stepper)
-    stepper.controls["step"].value = 3
-    assert f"$\\partial E/\\partial w$={grad:.4g}" in labels_of(stepper)
-    assert f"= {grad:.6g}" in stepper.status
-    assert f"{grad:.6g}" in stepper.explanation.value
-    assert_clean(stepper)
-
-
-def test_backprop_stepper_every_parameter_ends_at_its_gradient():
-    stepper = explorers.BackpropStepper()
-    gradients = stepper.net.gradients(stepper.x, stepper.y)
-    options = stepper.controls["param"].options
-    assert len(options) == 12
-    for name in options:
-        stepper.controls["param"].value = name
-        assert stepper.step == 0 and stepper.chain.param == name
-        stepper.controls["step"].value = stepper.controls["step"].max
-        assert f"dE/d{name} = {gradients[name]:.6g}" in stepper.status
-        if name.startswith("W"):
-            assert stepper.diagram.highlighted[0] == name
-        assert_clean(stepper)
-
-
-def test_backprop_stepper_needs_a_target():
-    with pytest.raises(ValueError, match="y must be given"):
-        explorers.BackpropStepper(network=Network([2, 2, 1]), x=[0.1, 0.2])
-    with pytest.raises(ValueError, match="W7"):
-        explorers.BackpropStepper(param="W7[0,0]")
+# The steppers (live): tests/unit/explorers/test_stepper_views.py
 
 
 # ----------------------------------------------------------------- 1-D descent
