@@ -729,6 +729,7 @@ function render({ model, el }) {
   });
 
   function show() {
+    const began = performance.now();
     if (view.focus && view.run && view.run.nets[0]) {
       const sizes = view.run.nets[0].sizes;
       const { l, i, j } = view.focus;
@@ -741,9 +742,12 @@ function render({ model, el }) {
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
     playButton.disabled = !view.run;
     stepButton.disabled = !(view.run && view.run.done && shownIteration() < view.run.history.iterationsRun);
+    timed("bpl playground update", began);
   }
 
+  let started = false; // nothing runs until the view first comes into sight
   function retrain() {
+    if (!started) return;
     if (view.stop) view.stop();
     let s;
     try {
@@ -760,6 +764,10 @@ function render({ model, el }) {
       onDone: () => {
         view.stop = null;
         show();
+      },
+      onError: (error) => {
+        view.stop = null;
+        say(`${error.message}. The picture still shows the last valid setting.`);
       },
     });
     drawButtons();
@@ -926,13 +934,17 @@ function render({ model, el }) {
   handlers.push([
     "iterations",
     () => {
-      show();
+      if (started) show();
       if (!view.playing) writeAddress();
     },
   ]);
   for (const [trait, handler] of handlers) model.on(`change:${trait}`, handler);
-  retrain();
+  const cancelWait = whenVisible(el, () => {
+    started = true;
+    retrain();
+  });
   return () => {
+    cancelWait();
     pause();
     clearTimeout(addressTimer);
     if (window.bplPlaygroundAddress === el) window.bplPlaygroundAddress = null;
