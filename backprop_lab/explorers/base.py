@@ -39,6 +39,7 @@ from typing import Any
 import ipywidgets as widgets
 import numpy as np
 
+from backprop_lab.explorers.common import check_slider_value
 from backprop_lab.plotting.figures import detached_figure, png_bytes
 from backprop_lab.textbook.site import building_site
 
@@ -78,19 +79,6 @@ def quantized_png(figure: Any, colors: int = 64) -> bytes:
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG")
     return buffer.getvalue()
-
-
-def check_slider_value(argument: str, value: float, low: float, high: float) -> float:
-    """``value`` if a slider from ``low`` to ``high`` can show it, else a ValueError.
-
-    Explorers refuse a starting value outside their slider rather than silently moving it
-    to the end of the slider (the reader would see another setting than the one asked for).
-    """
-    if not low - 1e-12 <= value <= high + 1e-12:
-        raise ValueError(
-            f"{argument} must be within its slider's range, from {low:g} to {high:g}; got {value:g}"
-        )
-    return value
 
 
 def values_with(default: float, values: Sequence[float], digits: int = 12) -> list[float]:

@@ -1,5 +1,5 @@
-"""What the explorers share: number formats for slider readouts, the neuron sliders, the
-colours of chapter 6's curves, the checks of their rates, the limits of their loss axes."""
+"""What the explorers share: their sliders (plain and log scale) and the checks of the
+values Python gives them (a starting value inside its slider, a rate)."""
 
 from __future__ import annotations
 
@@ -7,36 +7,28 @@ import math
 from typing import Any
 
 import ipywidgets as widgets
-import numpy as np
 
 from backprop_lab.checks.arguments import check_number
-from backprop_lab.explorers.base import check_slider_value
-
-TRAIN_COLOR = "#2166ac"
-VALIDATION_COLOR = "#e08214"
-REFERENCE_COLOR = "0.55"
 
 
-def _rate(argument: str, value: Any, low: float, high: float) -> float:
+def check_slider_value(argument: str, value: float, low: float, high: float) -> float:
+    """``value`` if a slider from ``low`` to ``high`` can show it, else a ValueError.
+
+    Explorers refuse a starting value outside their slider rather than silently moving it
+    to the end of the slider (the reader would see another setting than the one asked for).
+    """
+    if not low - 1e-12 <= value <= high + 1e-12:
+        raise ValueError(
+            f"{argument} must be within its slider's range, from {low:g} to {high:g}; got {value:g}"
+        )
+    return value
+
+
+def check_rate(argument: str, value: Any, low: float, high: float) -> float:
+    """A rate Python gives an explorer: a number (not negative when the slider starts at
+    0) inside its slider's range."""
     value = check_number(argument, value, minimum=0.0 if low == 0 else None)
     return check_slider_value(argument, float(value), low, high)
-
-
-def _loss_axis_limits(ax: Any, *series: np.ndarray) -> None:
-    """A log loss axis that shows every finite positive value of ``series``."""
-    values = np.concatenate([np.asarray(s, dtype=float).ravel() for s in series])
-    values = values[np.isfinite(values) & (values > 0)]
-    if values.size:
-        low, high = float(values.min()), float(values.max())
-        ax.set_ylim(low / 1.5, high * 1.5)
-
-
-def two_places(values: Any) -> list[str]:
-    return [f"{v:.2f}" for v in values]
-
-
-def significant(values: Any) -> list[str]:
-    return [f"{v:.2g}" for v in values]
 
 
 def plain_slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> Any:

@@ -15,8 +15,7 @@ import traitlets
 
 from backprop_lab.calc import datasets
 from backprop_lab.checks.arguments import check_choice, check_integer
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import _rate, log_slider
+from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.network import Network
 from backprop_lab.nn.portable_random import portable_network
@@ -93,7 +92,7 @@ class GradientSizeExplorer(LiveExplorer):
     ) -> None:
         super().__init__()
         check_choice("activation", activation, self.ACTIVATIONS)
-        weight_scale = _rate("weight_scale", weight_scale, 0.25, 4.0)
+        weight_scale = check_rate("weight_scale", weight_scale, 0.25, 4.0)
         depth = check_integer("depth", depth, minimum=1)
         check_slider_value("depth", depth, 1, 12)
         self.width = check_integer("width", width, minimum=2, maximum=64)

@@ -18,8 +18,7 @@ import traitlets
 
 from backprop_lab.calc.convolution import conv1d, conv1d_backward
 from backprop_lab.checks.arguments import check_vector
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import plain_slider
+from backprop_lab.explorers.common import check_slider_value, plain_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 
 __all__ = ["SIGNAL", "TARGETS", "ConvolutionKernelExplorer", "KernelView"]

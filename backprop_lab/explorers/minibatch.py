@@ -17,8 +17,7 @@ import traitlets
 
 from backprop_lab.calc import datasets
 from backprop_lab.checks.arguments import check_integer
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import _rate, log_slider
+from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.portable_random import batch_order, portable_network
@@ -116,7 +115,7 @@ class MiniBatchExplorer(LiveExplorer):
                 f"batch_size must be one of {', '.join(map(str, self.BATCH_SIZES))}; "
                 f"got {batch_size}"
             )
-        learning_rate = _rate("learning_rate", learning_rate, 0.01, 3.0)
+        learning_rate = check_rate("learning_rate", learning_rate, 0.01, 3.0)
         epochs = check_integer("epochs", epochs, minimum=1)
         check_slider_value("epochs", epochs, 1, 50)
         self.seed = check_integer("seed", seed, minimum=0, maximum=2**32 - 1)

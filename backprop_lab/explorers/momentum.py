@@ -18,8 +18,7 @@ import traitlets
 
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import _rate, log_slider
+from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
@@ -159,8 +158,8 @@ class MomentumExplorer(LiveExplorer):
         curvatures: tuple[float, float] = (1.0, 0.05),
     ) -> None:
         super().__init__()
-        momentum = _rate("momentum", momentum, 0.0, 0.99)
-        learning_rate = _rate("learning_rate", learning_rate, 0.05, 3.0)
+        momentum = check_rate("momentum", momentum, 0.0, 0.99)
+        learning_rate = check_rate("learning_rate", learning_rate, 0.05, 3.0)
         steps = check_integer("steps", steps, minimum=5)
         check_slider_value("steps", steps, 5, 200)
         self.data = elongated_quadratic(curvatures)

@@ -12,8 +12,7 @@ import ipywidgets as widgets
 import traitlets
 
 from backprop_lab.checks.arguments import check_choice, check_number
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import plain_slider
+from backprop_lab.explorers.common import check_slider_value, plain_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS, get_activation
 

@@ -18,7 +18,7 @@ import traitlets
 from backprop_lab.calc import datasets
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.base import check_slider_value
+from backprop_lab.explorers.common import check_slider_value
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network

@@ -14,8 +14,7 @@ import ipywidgets as widgets
 import traitlets
 
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import _rate, log_slider
+from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.explorers.overfitting import overfitting_data, overfitting_start
 from backprop_lab.nn.history import TrainingHistory
@@ -98,7 +97,7 @@ class StoppingExplorer(LiveExplorer):
         weights_seed: int = 0,
     ) -> None:
         super().__init__()
-        tolerance = _rate("tolerance", tolerance, 1e-6, 1e-2)
+        tolerance = check_rate("tolerance", tolerance, 1e-6, 1e-2)
         patience = check_integer("patience", patience, minimum=1)
         check_slider_value("patience", patience, 10, 2000)
         self.hidden_units = check_integer("hidden_units", hidden_units, minimum=1, maximum=50)

@@ -173,6 +173,33 @@ function whenVisible(el, start, margin = "300px") {
 }
 
 /**
+ * A view's link to its model: `update()` on every change of one of `traits`, after
+ * `onChange[trait](model)` when there is one (it may set other traits); `start()` then
+ * `update()` when `el` first comes into sight (`whenVisible`). Returns the function that
+ * ends both.
+ */
+function followModel({ model, el, traits, onChange = {}, update, start }) {
+  const handlers = traits.map((trait) => {
+    const handler = onChange[trait]
+      ? () => {
+          onChange[trait](model);
+          update();
+        }
+      : update;
+    model.on(`change:${trait}`, handler);
+    return [trait, handler];
+  });
+  const cancel = whenVisible(el, () => {
+    start();
+    update();
+  });
+  return () => {
+    cancel();
+    for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
+  };
+}
+
+/**
  * The whole life of a view in `render({model, el})`: a figure and a status line; on every
  * change of one of `traits`, `compute(model)` gives the state, `draw(figure, state)` draws
  * it and `status(state)` says it. `onChange[name]` runs first for that trait (it may set
@@ -195,23 +222,9 @@ function liveView({ model, el, name, label, traits, panels = 2, aspect = 0.75, c
     el.dataset.renders = String(Number(el.dataset.renders || 0) + 1);
     timed(`bpl ${name} update`, began);
   }
-  const handlers = traits.map((trait) => {
-    const handler = onChange[trait]
-      ? () => {
-          onChange[trait](model);
-          update();
-        }
-      : update;
-    model.on(`change:${trait}`, handler);
-    return [trait, handler];
-  });
-  const cancel = whenVisible(el, () => {
-    started = true;
-    update();
-  });
+  const unfollow = followModel({ model, el, traits, onChange, update, start: () => (started = true) });
   return () => {
-    cancel();
-    for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
+    unfollow();
     figure.dispose();
   };
 }
@@ -275,24 +288,10 @@ function liveRunView({ model, el, name, label, traits, panels = 2, aspect = 0.75
     timed(`bpl ${name} update`, began);
     stop = runInFrames(steps, { onFrame: show, onDone: finish, onError: failed, budget });
   }
-  const handlers = traits.map((trait) => {
-    const handler = onChange[trait]
-      ? () => {
-          onChange[trait](model);
-          update();
-        }
-      : update;
-    model.on(`change:${trait}`, handler);
-    return [trait, handler];
-  });
-  const cancel = whenVisible(el, () => {
-    started = true;
-    update();
-  });
+  const unfollow = followModel({ model, el, traits, onChange, update, start: () => (started = true) });
   return () => {
-    cancel();
+    unfollow();
     stop();
-    for (const [trait, handler] of handlers) model.off(`change:${trait}`, handler);
     figure.dispose();
   };
 }
