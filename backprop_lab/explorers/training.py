@@ -31,8 +31,7 @@ from backprop_lab.checks.arguments import (
     check_number,
     check_positive_number,
 )
-from backprop_lab.explorers.base import check_slider_value
-from backprop_lab.explorers.common import log_slider
+from backprop_lab.explorers.common import check_slider_value, log_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.nn.history import TrainingHistory

@@ -2,9 +2,9 @@
 
 Every explorer of the book now computes in the page (issue 15); the last one that
 precomputed frames for the website, the training explorer, became the live playground
-(tests/unit/explorers/test_playground_view.py). ``base.py`` goes once its helpers that the
-live explorers still import (``check_slider_value``) have moved; until then its grid
-helpers stay checked here.
+(tests/unit/explorers/test_playground_view.py). No explorer subclasses ``base.Explorer`` any more: the
+module can go, with this file (``bl.explorers.Explorer`` is still exported); until then its
+grid helpers stay checked here.
 """
 
 from __future__ import annotations
