@@ -2,11 +2,8 @@
 
 Each row is the median time of programmatic control changes, each including the redraw
 and the rendering of the figure to PNG bytes (what the reader's browser receives), like
-the inline backend would render a figure. Targets:
-
-- moving the iterations slider of TrainingExplorer: at most 100 ms (no retraining);
-- changing the learning rate of a 2-16-16-1 network, 1000 iterations on 200 points
-  (training included): at most 250 ms.
+the inline backend would render a figure. The playground (``TrainingExplorer``) trains and
+draws in the page: ``benchmarks/bench_live.py`` measures it in Chromium.
 
 Run: ``.venv/bin/python benchmarks/bench_widgets.py`` (``--repeats N`` for more changes).
 """
@@ -43,29 +40,6 @@ def setter(control, value) -> Callable[[], None]:
     return change
 
 
-def iterations_slider(repeats: int) -> list[float]:
-    explorer = explorers.TrainingExplorer(dataset="two_moons", hidden_layers=(8,))
-    slider = explorer.controls["iterations"]
-    rng = np.random.default_rng(0)
-    values = rng.permutation(np.arange(slider.min + slider.step, slider.max + 1, slider.step))
-    history = explorer.history
-    times = timed([setter(slider, int(v)) for v in values[:repeats]])
-    assert explorer.history is history, "the iterations slider must not retrain"
-    return times
-
-
-def learning_rate_16_16(repeats: int) -> list[float]:
-    explorer = explorers.TrainingExplorer(
-        dataset="two_moons", hidden_layers=(16, 16), max_iterations=1000, iterations=1000
-    )
-    assert explorer.data.n_samples == 200 and explorer.initial_network.layer_sizes == [2, 16, 16, 1]
-    rate = explorer.controls["learning_rate"]
-    values = np.geomspace(0.011, 2.9, repeats)  # all different: every change trains anew
-    times = timed([setter(rate, float(v)) for v in values])
-    assert explorer.history.iterations_requested == 1000
-    return times
-
-
 def descent_learning_rate(repeats: int) -> list[float]:
     explorer = explorers.GradientDescentExplorer(steps=30)
     values = np.geomspace(0.002, 1.5, repeats)
@@ -80,8 +54,6 @@ def backprop_step(repeats: int) -> list[float]:
 
 
 BENCHMARKS = [
-    ("TrainingExplorer: iterations slider (two_moons, 2-8-1)", iterations_slider, 0.100),
-    ("TrainingExplorer: learning rate, 2-16-16-1, 1000 it, 200 pts", learning_rate_16_16, 0.250),
     ("GradientDescentExplorer: learning rate", descent_learning_rate, None),
     ("BackpropStepper: step slider", backprop_step, None),
 ]

@@ -1,5 +1,25 @@
 """The explorers: ipywidgets a reader moves to watch a network compute and learn (top layer).
 
+========================  ==========================================  =========
+explorer                          what the reader moves                       chapter
+================================  ==========================================  =========
+:class:`NeuronExplorer`           one neuron's weights, bias, activation      1
+:class:`ForwardStepper`           a forward pass, layer by layer              2
+:class:`BackpropStepper`          the chain rule for one parameter, factor    3
+                                  by factor
+:class:`GradientDescentExplorer`  learning rate, steps, start, function       4
+:class:`TrainingExplorer`         the playground: data set, noise, split,     4-6
+                                  layers, inputs, activation, learning
+                                  rate, batch size, momentum, L1/L2,
+                                  iterations, seed, play, step, reset
+:class:`OverfittingExplorer`      hidden units, iterations (training vs       6
+                                  validation loss, the fit)
+:class:`GradientSizeExplorer`     hidden activation, weight scale, depth      6
+:class:`MiniBatchExplorer`        batch size, learning rate                   6
+:class:`MomentumExplorer`         momentum, learning rate, steps              6
+:class:`StoppingExplorer`         tolerance, patience                         6
+================================  ==========================================  =========
+=======
 ======================================  ==========================================  =========
 explorer                                what the reader moves                       chapter
 ======================================  ==========================================  =========
@@ -8,8 +28,10 @@ explorer                                what the reader moves                   
 :class:`BackpropStepper`                the chain rule for one parameter, factor    3
                                         by factor
 :class:`GradientDescentExplorer`        learning rate, steps, start, function       4
-:class:`TrainingExplorer`               data set, hidden layers, activation,        5
-                                        learning rate, iterations, seed, reset
+:class:`TrainingExplorer`               the playground: data set, noise, split,     4-6
+                                        layers, inputs, activation, learning
+                                        rate, batch size, momentum, L1/L2,
+                                        iterations, seed, play, step, reset
 :class:`OverfittingExplorer`            hidden units, iterations (training vs       6
                                         validation loss, the fit)
 :class:`GradientSizeExplorer`           hidden activation, weight scale, depth      6

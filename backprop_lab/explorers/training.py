@@ -1,36 +1,69 @@
-"""The training explorer of chapter 5: train a network on non-linear data, watch it learn.
+"""The playground of chapter 5 (reused in chapters 4 and 6): train a network in the page.
 
-:class:`TrainingExplorer` trains once per setting (data set, hidden layers, activation,
-learning rate, seed), to the iterations slider's maximum, keeping snapshots; the iterations
-slider then only shows another snapshot (:class:`backprop_lab.plotting.animation.TrainingView`).
+:class:`TrainingExplorer` is a live explorer: its view (``js/playground.js``) draws the data
+from the generator Python and the page share, builds the network from the same seeded
+start and trains it with the browser engine, drawing as it goes. Python keeps the settings
+and reproduces the page's numbers with the package: ``explorer.network`` and
+``explorer.history`` are what the page shows, trained by :meth:`Network.train` from the
+same portable start on the same points (:func:`~backprop_lab.calc.playground_data.playground_data`).
 """
 
 from __future__ import annotations
 
-import itertools
+import json
+import math
 import re
 from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
-from backprop_lab.calc import datasets
-from backprop_lab.checks.arguments import check_choice, check_integer, check_positive_number
-from backprop_lab.explorers.base import Explorer, StaticAxis, check_slider_value, values_with
-from backprop_lab.explorers.common import log_slider
+from backprop_lab.calc.datasets import Dataset
+from backprop_lab.calc.features import FEATURES, check_features, input_features
+from backprop_lab.calc.playground_data import PLAYGROUND_NAMES, playground_data
+from backprop_lab.checks.arguments import (
+    check_choice,
+    check_integer,
+    check_number,
+    check_positive_number,
+)
+from backprop_lab.explorers.common import check_slider_value, log_slider
+from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS
+from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
-from backprop_lab.plotting.animation import TrainingView
+from backprop_lab.nn.portable_random import batch_order, portable_network
+from backprop_lab.nn.serialization import network_to_dict, network_training_settings
 
-__all__ = ["TrainingExplorer", "parse_hidden_layers"]
+__all__ = ["PlaygroundView", "TrainingExplorer", "parse_hidden_layers"]
+
+MAX_LAYERS = 6
+"""The most hidden layers (TensorFlow Playground's limit)."""
+MAX_NEURONS = 8
+"""The most neurons in one hidden layer (TensorFlow Playground's limit)."""
+BATCH_SIZES: tuple[tuple[str, int], ...] = (
+    ("full batch", 0),
+    ("1", 1),
+    ("2", 2),
+    ("4", 4),
+    ("8", 8),
+    ("16", 16),
+)
+"""The batch-size menu (0 is the full batch: a menu's value cannot be None): every size fits
+the smallest training set the split leaves (20)."""
+REGULARIZATIONS: tuple[str, ...] = ("none", "L2", "L1")
+"""The regularisation menu: the penalty added to every weight's gradient (not the biases')."""
 
 
 def parse_hidden_layers(value: Any) -> tuple[int, ...]:
-    """Hidden layer sizes from ``"16,16"``, ``"8"``, ``(16, 16)`` or ``8`` (chapter 5).
+    """Hidden layer sizes from ``"8,8"``, ``"8"``, ``(8, 8)`` or ``8`` (chapter 5).
 
-    An empty string means no hidden layer. Each size must be 1 to 128, at most 5 layers.
+    An empty string or tuple means no hidden layer. At most :data:`MAX_LAYERS` layers,
+    each of 1 to :data:`MAX_NEURONS` neurons (the playground's limits).
     """
     if isinstance(value, str):
         parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
@@ -38,7 +71,7 @@ def parse_hidden_layers(value: Any) -> tuple[int, ...]:
         for part in parts:
             if not re.fullmatch(r"[0-9]+", part):  # not isdigit(): "²" is a digit to Python
                 raise ValueError(
-                    "hidden_layers must be whole numbers separated by commas, e.g. '16,16'; "
+                    "hidden_layers must be whole numbers separated by commas, e.g. '8,8'; "
                     f"got {value!r}"
                 )
             sizes.append(int(part))
@@ -48,69 +81,157 @@ def parse_hidden_layers(value: Any) -> tuple[int, ...]:
         sizes = [check_integer("hidden_layers", v, minimum=1) for v in value]
     else:
         raise TypeError(
-            f"hidden_layers must be a string like '16,16' or a tuple like (16, 16); got {value!r}"
+            f"hidden_layers must be a string like '8,8' or a tuple like (8, 8); got {value!r}"
         )
-    if len(sizes) > 5 or any(not 1 <= s <= 128 for s in sizes):
+    if len(sizes) > MAX_LAYERS or any(not 1 <= s <= MAX_NEURONS for s in sizes):
         raise ValueError(
-            f"hidden_layers must hold at most 5 sizes, each from 1 to 128; got {tuple(sizes)}"
+            f"hidden_layers must hold at most {MAX_LAYERS} sizes, each from 1 to "
+            f"{MAX_NEURONS}; got {tuple(sizes)}"
         )
     return tuple(sizes)
 
 
-def _layers_text(sizes: tuple[int, ...]) -> str:
-    return ",".join(str(s) for s in sizes)
+def output_of(name: str) -> tuple[int, str, str]:
+    """Outputs, output activation and loss for a playground data set: a sigmoid with binary
+    cross-entropy for two classes, a softmax of three with cross-entropy for three spirals,
+    the identity with the squared error for regression."""
+    if name == "regression_1d":
+        return 1, "identity", "squared_error"
+    if name == "three_spirals":
+        return 3, "softmax", "cross_entropy"
+    return 1, "sigmoid", "binary_cross_entropy"
 
 
-class TrainingExplorer(Explorer):
-    """Train a network on non-linear data and watch it learn (chapter 5).
+class PlaygroundView(BrowserView):
+    """The playground's picture (``js/playground.js``): the settings as traits."""
 
-    Left, the decision boundary (or the fitted curve for ``regression_1d``) at the chosen
-    iteration; right, the loss curve. Each setting trains once, to the iterations slider's
-    maximum, keeping snapshots; moving the iterations slider only shows another snapshot.
+    _view_file = "playground.js"
+    _css = (
+        BrowserView._css
+        + """
+.bpl-playground-bar, .bpl-playground-layers, .bpl-playground-features {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 0.3rem 0.5rem;
+  margin: 0.2rem 0; font-size: 0.85rem;
+}
+.bpl-playground-layer { display: inline-flex; align-items: center; gap: 0.25rem; }
+.bpl-playground-button {
+  font: inherit; color: inherit; background: transparent; border: 1px solid currentColor;
+  border-radius: 4px; padding: 0.1rem 0.55rem; min-width: 2rem; min-height: 1.9rem;
+  cursor: pointer;
+}
+.bpl-playground-button:disabled { opacity: 0.4; cursor: default; }
+.bpl-playground-features label { white-space: nowrap; }
+.bpl-playground-tip { font-size: 0.8rem; min-height: 1.2em; overflow-wrap: anywhere; }
+"""
+    )
+    dataset = traitlets.Int(1).tag(sync=True)  # index into choices["dataset"]
+    noise = traitlets.Float(0.0).tag(sync=True)
+    test_fraction = traitlets.Float(0.5).tag(sync=True)
+    seed = traitlets.Int(0).tag(sync=True)
+    activation = traitlets.Int(1).tag(sync=True)
+    learning_rate = traitlets.Float(0.3).tag(sync=True)
+    batch_size = traitlets.Int(0).tag(sync=True)
+    momentum = traitlets.Float(0.0).tag(sync=True)
+    regularization = traitlets.Int(0).tag(sync=True)
+    regularization_rate = traitlets.Float(1e-3).tag(sync=True)
+    iterations = traitlets.Int(500).tag(sync=True)
+    hidden_layers = traitlets.List(traitlets.Int(), default_value=[8]).tag(sync=True)
+    features = traitlets.List(traitlets.Unicode(), default_value=["x1", "x2"]).tag(sync=True)
+    max_iterations = traitlets.Int(1000).tag(sync=True)
+    n_samples = traitlets.Int(200).tag(sync=True)
+    start = traitlets.Unicode("").tag(sync=True)
+    """An imported network's JSON: the start while it fits the settings ("" for none)."""
+
+
+@dataclass(frozen=True)
+class _Setting:
+    """Everything that decides a run (the iteration shown aside)."""
+
+    dataset: str
+    noise: float
+    test_fraction: float
+    seed: int
+    features: tuple[str, ...]
+    hidden_layers: tuple[int, ...]
+    activation: str
+    learning_rate: float
+    batch_size: int | None
+    momentum: float
+    l2: float
+    l1: float
+    max_iterations: int
+    n_samples: int
+    start: str = ""
+
+
+class TrainingExplorer(LiveExplorer):
+    """The playground: train a network on a point cloud and watch it learn (chapter 5).
+
+    Computed and drawn in the browser, with every control live on the website. The page
+    shows the decision regions (two classes: the sigmoid's output; three: the softmax's
+    winning class; regression: the fitted curve) with the training and test points, the
+    training and test loss curves, and the network with each weight drawn by its sign
+    and size. Buttons in the picture add and remove hidden layers and neurons, choose the
+    input features, play and pause, step (exactly one update) and reset (back to
+    iteration 0, the same start).
 
     Parameters
     ----------
     dataset : str
-        ``"two_moons"``, ``"circles"``, ``"spirals"``, ``"three_spirals"``, ``"xor"`` or
+        One of :data:`~backprop_lab.calc.playground_data.PLAYGROUND_NAMES`: ``"xor"``,
+        ``"two_moons"``, ``"circles"``, ``"spirals"``, ``"three_spirals"``,
         ``"regression_1d"``.
     hidden_layers : tuple of int or str
-        Hidden layer sizes, e.g. ``(8,)`` or ``"16,16"``.
+        Hidden layer sizes, e.g. ``(8,)`` or ``"8,8"``: at most 6 layers of 1 to 8.
     activation : str
-        Hidden activation: ``"tanh"``, ``"relu"``, ``"sigmoid"`` or ``"identity"``.
+        Hidden activation: ``"sigmoid"``, ``"tanh"``, ``"relu"`` or ``"identity"``.
     learning_rate : float
         Slider from 0.001 to 10 (log scale).
     iterations : int
-        The iteration shown (slider from 0 to ``max_iterations``); default half of
-        ``max_iterations``.
+        The iteration shown, 0 to ``max_iterations``; default half of ``max_iterations``.
     seed : int
-        Seed of the initial weights (0 to 20).
+        Seed of the points, the initial weights and the mini-batch order (0 to 20).
     max_iterations : int
-        How far each setting trains (the iterations slider's maximum).
+        How long each run trains (10 to 5000): the iterations slider's maximum.
+    noise : float
+        0 to 0.5.
+    test_fraction : float
+        Share of the points held out as test data, 0.1 to 0.9.
+    batch_size : int or None
+        None (full batch) or 1, 2, 4, 8 or 16.
+    momentum : float
+        0 to 0.95.
+    regularization : str
+        ``"none"``, ``"L2"`` or ``"L1"``.
+    regularization_rate : float
+        0.0001 to 1 (log scale): ``l2`` or ``l1`` of :meth:`Network.train`.
+    features : sequence of str
+        Input features from :data:`~backprop_lab.calc.features.FEATURES` (default
+        ``("x1", "x2")``; ``regression_1d`` uses ``x1`` unless told).
+    n_samples : int
+        Points in all (training and test), 20 to 1000.
 
     Attributes
     ----------
     controls : dict
-        ``"dataset"``, ``"hidden_layers"``, ``"activation"``, ``"learning_rate"``,
-        ``"iterations"``, ``"seed"``, ``"reset"`` (a Button).
-    data : Dataset
-    initial_network : Network
-        The network before training (from ``seed``).
-    history : TrainingHistory
-        The run for the current setting, with snapshots.
-    network : Network
-        The network at the iteration shown.
-
-    Notes
-    -----
-    Two-class classification uses a sigmoid output with binary cross-entropy,
-    ``three_spirals`` a softmax output of three units with cross-entropy (three coloured
-    regions), regression an identity output with the squared error. The reset button
-    starts the run again from the same initial weights and shows iteration 0.
+        The sliders and menus: ``"dataset"``, ``"noise"``, ``"test_fraction"``,
+        ``"seed"``, ``"activation"``, ``"learning_rate"``, ``"batch_size"``,
+        ``"momentum"``, ``"regularization"``, ``"regularization_rate"``,
+        ``"iterations"``.
+    view : PlaygroundView
     """
 
-    figsize = (8.6, 3.4)
-    dpi = 72
-    _cache_size = 12
+    RANGES: ClassVar[dict[str, tuple[float, float]]] = {
+        "learning_rate": (1e-3, 10.0),
+        "noise": (0.0, 0.5),
+        "test_fraction": (0.1, 0.9),
+        "seed": (0, 20),
+        "momentum": (0.0, 0.95),
+        "regularization_rate": (1e-4, 1.0),
+        "max_iterations": (10, 5000),
+        "n_samples": (20, 1000),
+    }
+    _cache_size = 8
 
     def __init__(
         self,
@@ -122,237 +243,366 @@ class TrainingExplorer(Explorer):
         seed: int = 0,
         *,
         max_iterations: int = 1000,
+        noise: float = 0.0,
+        test_fraction: float = 0.5,
+        batch_size: int | None = None,
+        momentum: float = 0.0,
+        regularization: str = "none",
+        regularization_rate: float = 1e-3,
+        features: Sequence[str] | None = None,
+        n_samples: int = 200,
     ) -> None:
         super().__init__()
-        check_choice("dataset", dataset, datasets.NAMES)
+        r = self.RANGES
+        check_choice("dataset", dataset, PLAYGROUND_NAMES)
         sizes = parse_hidden_layers(hidden_layers)
         check_choice("activation", activation, HIDDEN_ACTIVATIONS)
         learning_rate = check_positive_number("learning_rate", learning_rate)
-        max_iterations = check_integer("max_iterations", max_iterations, minimum=10)
+        check_slider_value("learning_rate", learning_rate, *r["learning_rate"])
+        max_iterations = check_integer("max_iterations", max_iterations, minimum=10, maximum=5000)
         if iterations is None:
             iterations = max_iterations // 2
         iterations = check_integer("iterations", iterations, minimum=0)
-        seed = check_integer("seed", seed, minimum=0)
-        check_slider_value("learning_rate", learning_rate, 1e-3, 10.0)
         check_slider_value("iterations", iterations, 0, max_iterations)
-        self.snapshot_every = max(1, max_iterations // 100)
-        max_iterations = self.snapshot_every * int(np.ceil(max_iterations / self.snapshot_every))
-        self.max_iterations = max_iterations
-        self.data = None
-        self._check_cost(sizes, dataset)
+        seed = check_integer("seed", seed, minimum=0)
+        check_slider_value("seed", seed, *r["seed"])
+        noise = check_slider_value("noise", check_number("noise", noise), *r["noise"])
+        test_fraction = check_slider_value(
+            "test_fraction", check_number("test_fraction", test_fraction), *r["test_fraction"]
+        )
+        sizes_menu = [None, *(size for _, size in BATCH_SIZES[1:])]
+        if batch_size not in sizes_menu or isinstance(batch_size, bool):
+            raise ValueError(
+                f"batch_size must be None (full batch) or one of 1, 2, 4, 8, 16; got {batch_size!r}"
+            )
+        momentum = check_slider_value(
+            "momentum", check_number("momentum", momentum), *r["momentum"]
+        )
+        check_choice("regularization", regularization, REGULARIZATIONS)
+        regularization_rate = check_positive_number("regularization_rate", regularization_rate)
+        check_slider_value("regularization_rate", regularization_rate, *r["regularization_rate"])
+        n_samples = check_integer("n_samples", n_samples, minimum=20, maximum=1000)
+        n_inputs = 1 if dataset == "regression_1d" else 2
+        if features is None:
+            features = FEATURES[:n_inputs]
+        features = check_features(features, n_inputs)
+
         c = self.controls
         c["dataset"] = widgets.Dropdown(
-            options=list(datasets.NAMES), value=dataset, description="data set"
+            options=list(PLAYGROUND_NAMES), value=dataset, description="data set"
         )
-        c["hidden_layers"] = widgets.Text(
-            value=_layers_text(sizes),
-            description="hidden layers",
-            placeholder="e.g. 16,16",
-            continuous_update=False,
+        c["noise"] = widgets.FloatSlider(
+            value=noise, min=0.0, max=0.5, step=0.05, description="noise", readout_format=".2f"
         )
+        c["test_fraction"] = widgets.FloatSlider(
+            value=test_fraction,
+            min=0.1,
+            max=0.9,
+            step=0.1,
+            description="test share",
+            readout_format=".1f",
+        )
+        c["seed"] = widgets.IntSlider(value=seed, min=0, max=20, description="seed")
         c["activation"] = widgets.Dropdown(
             options=list(HIDDEN_ACTIVATIONS), value=activation, description="activation"
         )
-        c["learning_rate"] = log_slider(
-            "learning rate", learning_rate, 0.001, 10.0, step=0.05, continuous_update=False
+        c["learning_rate"] = log_slider("learning rate", learning_rate, 1e-3, 10.0, step=0.05)
+        c["batch_size"] = widgets.Dropdown(
+            options=list(BATCH_SIZES), value=batch_size or 0, description="batch size"
+        )
+        c["momentum"] = widgets.FloatSlider(
+            value=momentum, min=0.0, max=0.95, step=0.05, description="momentum"
+        )
+        c["regularization"] = widgets.Dropdown(
+            options=list(REGULARIZATIONS), value=regularization, description="regularisation"
+        )
+        c["regularization_rate"] = log_slider(
+            "reg. rate", regularization_rate, 1e-4, 1.0, step=0.25, readout_format=".1e"
         )
         c["iterations"] = widgets.IntSlider(
-            value=iterations,
-            min=0,
-            max=max_iterations,
-            step=self.snapshot_every,
-            description="iterations",
+            value=iterations, min=0, max=max_iterations, step=1, description="iterations"
         )
-        c["seed"] = widgets.IntSlider(
-            value=seed,
-            min=0,
-            max=max(20, seed),
-            description="seed",
-            continuous_update=False,
+        self.view = PlaygroundView(
+            hidden_layers=list(sizes),
+            features=list(features),
+            max_iterations=max_iterations,
+            n_samples=n_samples,
         )
-        c["reset"] = widgets.Button(description="reset", icon="refresh", tooltip="train again")
-        c["reset"].on_click(lambda _: self.reset())
-        self._runs: OrderedDict[tuple, tuple[Network, Any]] = OrderedDict()
-        self._view_key: tuple | None = None
-        self.view: TrainingView | None = None
-        self.data = self.history = self.initial_network = self.network = None
-        self.model_ax, self.loss_ax = self.figure.subplots(
-            1, 2, gridspec_kw={"width_ratios": [1, 1.3]}
-        )
-        self.figure.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.25)
+        for name in c:
+            self._link(name)
+            if isinstance(c[name], widgets.Dropdown):  # the page starts from the same choice
+                setattr(self.view, name, c[name].index)
+        self._runs: OrderedDict[_Setting, tuple[Network, TrainingHistory]] = OrderedDict()
+        self._networks: OrderedDict[tuple[_Setting, int], Network] = OrderedDict()
         self._assemble(
             [
-                [c["dataset"], c["hidden_layers"], c["activation"]],
-                [c["learning_rate"], c["iterations"]],
-                [c["seed"], c["reset"]],
+                [c["dataset"], c["noise"], c["test_fraction"], c["seed"]],
+                [c["activation"], c["learning_rate"], c["batch_size"], c["momentum"]],
+                [c["regularization"], c["regularization_rate"], c["iterations"]],
             ]
         )
 
-    # ..................................................................... website
+    # ........................................................... the page's settings
 
-    # too small, good, oscillating and diverging (log-spaced, half a decade apart)
-    STATIC_LEARNING_RATES = tuple(10.0 ** (-3 + 0.5 * k) for k in range(9))
-    STATIC_ITERATION_POSITIONS = 11
+    @property
+    def hidden_layers(self) -> tuple[int, ...]:
+        """The hidden layer sizes now (the page's buttons change them)."""
+        return parse_hidden_layers(tuple(self.view.hidden_layers))
 
-    def static_axes(self) -> list[StaticAxis]:
-        """On the website: nine or ten learning rates, and eleven iterations positions."""
-        c = self.controls
-        count = self.STATIC_ITERATION_POSITIONS - 1
-        every = self.snapshot_every * max(
-            1, round(self.max_iterations / self.snapshot_every / count)
+    @hidden_layers.setter
+    def hidden_layers(self, value: Any) -> None:
+        self.view.hidden_layers = list(parse_hidden_layers(value))
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """The input features now (the page's feature buttons change them)."""
+        return check_features(tuple(self.view.features), self._n_inputs())
+
+    @features.setter
+    def features(self, value: Sequence[str]) -> None:
+        self.view.features = list(check_features(value, self._n_inputs()))
+
+    def _n_inputs(self) -> int:
+        return 1 if self.controls["dataset"].value == "regression_1d" else 2
+
+    def setting(self) -> _Setting:
+        """The settings that decide the run, read from the controls and the view."""
+        v = self.values()
+        rate = float(v["regularization_rate"])
+        return _Setting(
+            dataset=v["dataset"],
+            noise=float(v["noise"]),
+            test_fraction=float(v["test_fraction"]),
+            seed=int(v["seed"]),
+            features=self._usable_features(),
+            hidden_layers=self.hidden_layers,
+            activation=v["activation"],
+            learning_rate=float(v["learning_rate"]),
+            batch_size=v["batch_size"] or None,
+            momentum=float(v["momentum"]),
+            l2=rate if v["regularization"] == "L2" else 0.0,
+            l1=rate if v["regularization"] == "L1" else 0.0,
+            max_iterations=int(self.view.max_iterations),
+            n_samples=int(self.view.n_samples),
+            start=self.view.start,
         )
-        iterations = values_with(c["iterations"].value, range(0, self.max_iterations + 1, every))
-        return [
-            StaticAxis(
-                "learning_rate",
-                values_with(c["learning_rate"].value, self.STATIC_LEARNING_RATES, digits=6),
-                lambda values: [f"{v:.2g}" for v in values],
-            ),
-            StaticAxis("iterations", [int(v) for v in iterations]),
-        ]
 
-    # ..................................................................... training
+    def _usable_features(self) -> tuple[str, ...]:
+        """The chosen features the data set has (x2's features are left out for the one
+        input of ``regression_1d``, as the page does; x1 if none is left)."""
+        n_inputs = self._n_inputs()
+        chosen = [n for n in self.view.features if n in FEATURES]
+        usable = [n for n in chosen if n in FEATURES and (n_inputs == 2 or "x2" not in n)]
+        return check_features(usable or ["x1"], n_inputs)
 
-    def _setting(self) -> tuple:
-        c = self.controls
+    # ............................................................ the package's run
+
+    def data(self) -> tuple[Dataset, Dataset]:
+        """The training and test sets the page draws (raw inputs)."""
+        s = self.setting()
+        return playground_data(s.dataset, s.n_samples, s.noise, s.test_fraction, s.seed)
+
+    def _inputs(self, s: _Setting) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        train, test = playground_data(s.dataset, s.n_samples, s.noise, s.test_fraction, s.seed)
         return (
-            c["dataset"].value,
-            parse_hidden_layers(c["hidden_layers"].value),
-            c["activation"].value,
-            float(c["learning_rate"].value),
-            int(c["seed"].value),
+            input_features(train.X, s.features),
+            train.Y,
+            input_features(test.X, s.features),
+            test.Y,
         )
 
-    def training_seconds(self, hidden_layers: Any, dataset: str | None = None) -> float:
-        """About how long one setting takes to train here (a multiply-add count, not a clock).
+    def _start(self, s: _Setting) -> Network:
+        """The imported network while it fits the settings, else the portable start of
+        ``seed`` (the page's rule)."""
+        outputs, output_activation, loss = output_of(s.dataset)
+        sizes = [len(s.features), *s.hidden_layers, outputs]
+        if s.start:
+            data = json.loads(s.start)
+            imported = Network.from_dict(data)
+            features = network_training_settings(data)["input_features"]
+            if (
+                imported.layer_sizes == sizes
+                and (imported.activation, imported.output_activation)
+                == (s.activation, output_activation)
+                and imported.loss_name == loss
+                and (features is None or features == s.features)
+            ):
+                return imported
+        return portable_network(sizes, s.activation, output_activation, loss, seed=s.seed)
 
-        A full-batch step costs about 6 floating-point operations per weight and sample
-        (2 forward, 4 backward); :attr:`FLOPS` is a conservative rate for small networks on
-        a shared 2-core machine (``benchmarks/bench_widgets.py`` measures real ones).
+    def to_json(self) -> str:
+        """The network shown, as the JSON :meth:`Network.from_json` reads, with its input
+        features and regularisation (the page's export button writes the same numbers)."""
+        s = self.setting()
+        rates = {"l2": s.l2, "l1": s.l1}
+        return json.dumps(
+            network_to_dict(self.network, input_features=s.features, regularization=rates)
+        )
+
+    def load_json(self, text: str) -> None:
+        """Start from a network exported by the playground (or any network whose inputs
+        the data set has): its input features, hidden layers and activation become the
+        settings, and its parameters the start, until a setting no longer fits it (the
+        page's import button does the same).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If ``text`` is not a network's JSON, or the network does not fit the data set
+            (its outputs, output activation and loss; its inputs).
         """
-        data = self._dataset(dataset or self.controls["dataset"].value)
-        sizes = [data.n_inputs, *parse_hidden_layers(hidden_layers), data.Y.shape[1]]
-        weights = sum(a * b for a, b in itertools.pairwise(sizes))
-        return 6.0 * weights * len(data.X) * self.max_iterations / self.FLOPS
-
-    FLOPS = 5e9
-    MAX_SECONDS = 10.0
-    """Settings estimated to train longer than this are refused (the picture stays)."""
-
-    def _check_cost(self, hidden_layers: Any, dataset: str | None = None) -> float:
-        seconds = self.training_seconds(hidden_layers, dataset)
-        if seconds > self.MAX_SECONDS:
+        imported = Network.from_json(text)
+        data = json.loads(text)
+        features = network_training_settings(data)["input_features"]
+        dataset = self.controls["dataset"].value
+        outputs, output_activation, loss = output_of(dataset)
+        if features is None:
+            features = FEATURES[: imported.layer_sizes[0]]
+        features = check_features(features, self._n_inputs())
+        fits = (imported.layer_sizes[-1], imported.output_activation, imported.loss_name) == (
+            outputs,
+            output_activation,
+            loss,
+        )
+        hidden = parse_hidden_layers(tuple(imported.layer_sizes[1:-1]))
+        if not fits or imported.activation not in HIDDEN_ACTIVATIONS:
             raise ValueError(
-                f"hidden_layers {parse_hidden_layers(hidden_layers)} would take about "
-                f"{seconds:.0f} s to train for {self.max_iterations} iterations, every time a "
-                f"slider moves; choose fewer or smaller layers (at most about "
-                f"{self.MAX_SECONDS:.0f} s)"
+                f"text must be a network for {dataset!r}: {outputs} output(s), "
+                f"{output_activation} output and {loss} loss, a hidden activation of "
+                f"{', '.join(HIDDEN_ACTIVATIONS)}; got {imported.layer_sizes[-1]} output(s), "
+                f"{imported.output_activation} output, {imported.loss_name} loss and "
+                f"{imported.activation} hidden"
             )
-        return seconds
+        self.view.features = list(features)
+        self.view.hidden_layers = list(hidden)
+        self.controls["activation"].value = imported.activation
+        self.view.activation = self.controls["activation"].index
+        self.view.start = text
 
-    def _run(self, setting: tuple) -> tuple[Network, Any]:
-        """The initial network and the training history of a setting (trained once)."""
-        if setting in self._runs:
-            self._runs.move_to_end(setting)
-            return self._runs[setting]
-        name, hidden, activation, learning_rate, seed = setting
-        self._check_cost(hidden, name)
-        data = self._dataset(name)
-        net = Network(
-            [data.n_inputs, *hidden, data.Y.shape[1]],
-            activation=activation,
-            output_activation=self._output(data)[0],
-            loss=self._output(data)[1],
-            seed=seed,
+    def _train(self, s: _Setting, iterations: int) -> tuple[Network, TrainingHistory]:
+        X, Y, X_test, Y_test = self._inputs(s)
+        net = self._start(s)
+        order = None
+        if s.batch_size is not None:
+            per_epoch = len(X) // s.batch_size
+            order = batch_order(len(X), max(1, math.ceil(s.max_iterations / per_epoch)), s.seed)
+        history = net.train(
+            X,
+            Y,
+            learning_rate=s.learning_rate,
+            iterations=iterations,
+            batch_size=s.batch_size,
+            batch_order=order,
+            momentum=s.momentum,
+            l2=s.l2,
+            l1=s.l1,
+            validation=(X_test, Y_test),
+            progress=False,
         )
-        history = net.copy().train(
-            data.X,
-            data.Y,
-            learning_rate=learning_rate,
-            iterations=self.max_iterations,
-            snapshot_every=self.snapshot_every,
-            progress=False,  # the explorer's own status line says what happened
-        )
-        self._runs[setting] = (net, history)
-        while len(self._runs) > self._cache_size:
-            self._runs.popitem(last=False)
         return net, history
 
-    @staticmethod
-    def _output(data: Any) -> tuple[str, str]:
-        """The output activation and loss for a data set: softmax with cross-entropy for
-        more than two classes, a sigmoid with binary cross-entropy for two, the identity
-        with the squared error for regression."""
-        if data.task != "classification":
-            return "identity", "squared_error"
-        if data.Y.shape[1] > 1:
-            return "softmax", "cross_entropy"
-        return "sigmoid", "binary_cross_entropy"
+    def _run(self, s: _Setting) -> tuple[Network, TrainingHistory]:
+        if s not in self._runs:
+            self._runs[s] = self._train(s, s.max_iterations)
+            while len(self._runs) > self._cache_size:
+                self._runs.popitem(last=False)
+        self._runs.move_to_end(s)
+        return self._runs[s]
 
-    def _dataset(self, name: str) -> Any:
-        if self.data is None or self.data.name != name:
-            return datasets.load(name)
-        return self.data
+    @property
+    def initial_network(self) -> Network:
+        """The network before training: the portable start of ``seed`` (as the page's)."""
+        return self._start(self.setting())
+
+    @property
+    def history(self) -> TrainingHistory:
+        """The whole run, ``max_iterations`` updates (or until it diverged), with the test
+        loss as validation loss: the run the page trains."""
+        return self._run(self.setting())[1]
+
+    @property
+    def shown(self) -> int:
+        """The iteration the picture shows: the slider's, or the last one a diverged run
+        kept."""
+        return min(int(self.controls["iterations"].value), self.history.iterations_run)
+
+    @property
+    def network(self) -> Network:
+        """The network at the iteration shown (a copy: training it changes nothing here)."""
+        s, t = self.setting(), self.shown
+        if t == self.history.iterations_run:
+            return self._run(s)[0].copy()
+        key = (s, t)
+        if key not in self._networks:
+            self._networks[key] = self._train(s, t)[0]
+            while len(self._networks) > 4 * self._cache_size:
+                self._networks.popitem(last=False)
+        return self._networks[key].copy()
+
+    def close(self) -> None:
+        """Close the explorer's widgets (their layouts and styles too): a notebook that made
+        it only to check a number then does not carry it (its view and its copy of the
+        engine) into the page. Its settings and numbers stay readable in Python."""
+        boxes = list(self.widget.children) if self.widget is not None else []
+        for widget in [*self.links, *self.controls.values(), *boxes, self.view, self.widget]:
+            if widget is None:
+                continue
+            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+                if isinstance(part, widgets.Widget):
+                    part.close()
+            widget.close()
 
     def reset(self) -> None:
-        """Train the current setting again from its initial weights and show iteration 0."""
-        try:
-            self._runs.pop(self._setting(), None)
-        except (TypeError, ValueError):
-            pass
-        with self.hold():
-            self.controls["iterations"].value = 0
+        """Back to iteration 0, the same start (the page's reset button)."""
+        self.controls["iterations"].value = 0
 
-    # ..................................................................... drawing
+    # ................................................................. the words
 
-    def _render(self) -> tuple[str, str]:
-        try:
-            setting = self._setting()
-            self._check_cost(setting[1], setting[0])
-        except (TypeError, ValueError) as error:
-            return f"{error}. The picture still shows the last valid setting.", "error"
-        net, history = self._run(setting)
-        data = self._dataset(setting[0])
-        view_key = (data.name, len(net.layer_sizes))
-        if self.view is None or self._view_key is None or self._view_key[0] != data.name:
-            for ax in (self.model_ax, self.loss_ax):
-                ax.clear()
-            self.view = TrainingView(
-                (self.model_ax, self.loss_ax),
-                net,
-                data.X,
-                data.Y,
-                history,
-                target_function=data.target_function,
-                resolution=50,
-            )
-        else:
-            self.view.set_history(history, net)
-        self._view_key = view_key
-        self.data, self.initial_network, self.history = data, net, history
-        self.view.show(int(self.controls["iterations"].value))
-        self.network = self.view.model
-        return self._message()
+    @property
+    def status(self) -> str:
+        """The line under the picture: the iteration shown, its losses (and accuracies),
+        then what the whole run did. The page writes the same words."""
+        s = self.setting()
+        X, Y, X_test, Y_test = self._inputs(s)
+        start, (final, history) = self._start(s), self._run(s)
+        net, t = self.network, self.shown
+        numbers = {
+            "t": t,
+            "train": net.loss(X, Y),
+            "test": net.loss(X_test, Y_test),
+            "start": start.loss(X, Y),
+            "end": final.loss(X, Y),
+            "endTest": final.loss(X_test, Y_test),
+            "run": history.iterations_run,
+            "diverged": history.message if history.diverged else None,
+        }
+        if s.dataset != "regression_1d":
+            numbers["accuracy"] = net.accuracy(X, Y)
+            numbers["testAccuracy"] = net.accuracy(X_test, Y_test)
+        return playground_status(numbers)
 
-    def _message(self) -> tuple[str, str]:
-        history, shown = self.history, self.view.iteration
-        loss = float(history.loss[min(shown, len(history.loss) - 1)])
-        parts = [f"Iteration {shown}: loss {loss:.4g}" if np.isfinite(loss) else ""]
-        if self.data.task == "classification":
-            parts[0] += f", accuracy {self.network.accuracy(self.data.X, self.data.Y):.1%}"
-        parts[0] += "."
-        level = "ok"
-        if history.diverged:
-            level = "warning"
-            parts.append(f"{history.message} Try a smaller learning rate.")
-        elif history.final_loss > 1.05 * history.initial_loss:
-            level = "warning"
-            parts.append(
-                f"The loss rose from {history.initial_loss:.4g} to {history.final_loss:.4g}: "
-                "the learning rate is too large."
-            )
-        else:
-            parts.append(
-                f"After {history.iterations_run} iterations the loss is {history.final_loss:.4g}."
-            )
-        return " ".join(p for p in parts if p), level
+
+def playground_status(n: dict[str, Any]) -> str:
+    """The status line from its numbers (the page's ``playgroundStatus``, word for word).
+
+    ``n`` holds ``t`` (the iteration shown), ``train`` and ``test`` (the losses there,
+    on all the training and test points), ``accuracy`` and ``testAccuracy`` for
+    classification, ``start``, ``end`` and ``endTest`` (the training loss at the start, the
+    training and test losses at the end of the run), ``run`` (updates made) and
+    ``diverged`` (the run's message, or None).
+    """
+    text = f"Iteration {n['t']}: training loss {n['train']:.4g}, test loss {n['test']:.4g}"
+    if n.get("accuracy") is not None:
+        text += f"; accuracy {n['accuracy']:.1%} (training), {n['testAccuracy']:.1%} (test)"
+    text += "."
+    if n["diverged"]:
+        return f"{text} {n['diverged']} Try a smaller learning rate."
+    if n["end"] > 1.05 * n["start"]:
+        return (
+            f"{text} The training loss rose from {n['start']:.4g} to {n['end']:.4g}: "
+            "the learning rate is too large."
+        )
+    return (
+        f"{text} After {n['run']} iterations the training loss is {n['end']:.4g} "
+        f"and the test loss {n['endTest']:.4g}."
+    )

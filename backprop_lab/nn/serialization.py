@@ -3,6 +3,12 @@
 The functions that build a network take its class as an argument, so this module imports
 nothing of :mod:`backprop_lab.nn.network`; :class:`~backprop_lab.Network`'s ``to_dict``,
 ``from_dict``, ``to_json``, ``from_json``, ``save`` and ``load`` call them.
+
+A network exported by the playground (chapter 5) also carries how it was trained: its
+``"input_features"`` (the names of the columns its inputs are, e.g. ``["x1", "x2",
+"x1^2"]``) and its ``"regularization"`` (``{"l2": ..., "l1": ...}``). ``from_dict`` checks
+them when they are there and rebuilds the network without them;
+:func:`network_training_settings` reads them.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ __all__ = [
     "network_from_json",
     "network_to_dict",
     "network_to_json",
+    "network_training_settings",
     "save_network",
 ]
 
@@ -31,9 +38,19 @@ _FORMAT = "backprop_lab.Network/1"
 _KEYS = ("layer_sizes", "activation", "output_activation", "loss", "dtype", "weights", "biases")
 
 
-def network_to_dict(net: Network) -> dict[str, Any]:
-    """Everything needed to rebuild this network, as plain Python (JSON-ready)."""
-    return {
+def network_to_dict(
+    net: Network,
+    *,
+    input_features: Any = None,
+    regularization: dict[str, float] | None = None,
+) -> dict[str, Any]:
+    """Everything needed to rebuild this network, as plain Python (JSON-ready).
+
+    ``input_features`` (one name per input) and ``regularization`` (``{"l2": ..., "l1":
+    ...}``) are written when given, as the playground exports them (checked as
+    :func:`network_training_settings` checks them).
+    """
+    data = {
         "format": _FORMAT,
         "layer_sizes": net.layer_sizes,
         "activation": net.activation,
@@ -43,6 +60,63 @@ def network_to_dict(net: Network) -> dict[str, Any]:
         "weights": [w.tolist() for w in net.weights],
         "biases": [b.tolist() for b in net.biases],
     }
+    if input_features is not None:
+        data["input_features"] = list(input_features)
+    if regularization is not None:
+        data["regularization"] = dict(regularization)
+    _check_training_settings(data, net.layer_sizes[0])
+    return data
+
+
+def _check_training_settings(data: dict[str, Any], n_inputs: int) -> dict[str, Any]:
+    features = data.get("input_features")
+    if features is not None:
+        if (
+            not isinstance(features, list | tuple)
+            or len(features) != n_inputs
+            or not all(isinstance(f, str) and f for f in features)
+            or len(set(features)) != len(features)
+        ):
+            raise ValueError(
+                f"data['input_features'] must name each of the network's {n_inputs} inputs "
+                f"once (a list of {n_inputs} different names such as 'x1'); got "
+                f"{describe(features)}"
+            )
+        features = tuple(features)
+    rates = data.get("regularization", {"l2": 0.0, "l1": 0.0})
+    if not isinstance(rates, dict) or set(rates) != {"l2", "l1"}:
+        raise ValueError(
+            "data['regularization'] must be a dict with the keys 'l2' and 'l1'; got "
+            f"{describe(rates)}"
+        )
+    for key, rate in rates.items():
+        if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate < np.inf:
+            raise ValueError(
+                f"data['regularization']['{key}'] must be a number >= 0; got {describe(rate)}"
+            )
+    return {"input_features": features, "l2": float(rates["l2"]), "l1": float(rates["l1"])}
+
+
+def network_training_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """How a network exported by the playground was trained (chapter 5): its
+    ``input_features`` (a tuple of names, or None when the data do not say) and its
+    ``l2`` and ``l1`` rates (0 when they do not say).
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a network's dict (see :func:`network_from_dict`), or its
+        ``"input_features"`` do not name each input once, or ``"regularization"`` is not
+        ``{"l2": rate, "l1": rate}`` with rates >= 0.
+    """
+    found = data.get("format") if isinstance(data, dict) else None
+    if found != _FORMAT:
+        raise ValueError(
+            f"data must be a dict made by Network.to_dict (format {_FORMAT!r}); "
+            f"got {type(data).__name__} with format {found!r}"
+        )
+    sizes = check_layer_sizes("data['layer_sizes']", data.get("layer_sizes"))
+    return _check_training_settings(data, sizes[0])
 
 
 def network_from_dict(cls: type[Network], data: dict[str, Any]) -> Network:
@@ -83,6 +157,7 @@ def network_from_dict(cls: type[Network], data: dict[str, Any]) -> Network:
             f"data['layer_sizes'] must match the weights, which describe layer sizes "
             f"{net.layer_sizes}; got {sizes} (the data were edited or damaged)"
         )
+    _check_training_settings(data, sizes[0])
     return net
 
 

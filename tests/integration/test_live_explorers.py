@@ -191,3 +191,60 @@ def test_the_static_page_does_not_report_anywidgets_kernel_timeout(chromium, sit
         assert "Failed to initialize model" not in problems
     finally:
         page.close()
+
+
+def iteration_of(status: str) -> int:
+    """The iteration a playground status line names ("Iteration 12: ...")."""
+    return int(status.split(":", 1)[0].removeprefix("Iteration "))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+def test_the_playground_buttons_step_play_pause_and_reset(chromium, site_url, width):
+    """Chapter 5's playground: reset shows the start; step makes exactly one update (the
+    status's iteration goes up by one, as Python's does); play moves on, pause stops there
+    (the status is Python's for that iteration); reset returns to the start's status."""
+    from backprop_lab.explorers.training import TrainingExplorer
+
+    docname = "book/05_putting_it_together"
+    explorer = next(e for e in live_explorers(docname) if isinstance(e, TrainingExplorer))
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
+        view = page.locator(".bpl-live-explorer", has=page.locator(".bpl-live-playground"))
+        view.scroll_into_view_if_needed()
+        wait_for_status(page, view, explorer.status, "at first")
+        view.locator("button.bpl-playground-reset").click()
+        explorer.reset()
+        start = explorer.status
+        assert iteration_of(start) == 0
+        wait_for_status(page, view, start, "after reset")
+        for t in (1, 2):
+            view.locator("button.bpl-playground-step").click()
+            explorer.controls["iterations"].value = t
+            wait_for_status(page, view, explorer.status, f"after step {t}")
+        slider = view.locator(".bpl-control-iterations .noUi-handle")
+        assert slider.get_attribute("aria-valuetext") == "2"  # the slider follows
+        play = view.locator("button.bpl-playground-play")
+        play.click()
+        assert play.get_attribute("aria-pressed") == "true"
+        page.wait_for_function(
+            "(view) => parseInt(view.querySelector('.bpl-live-status').textContent"
+            ".split(':')[0].replace('Iteration ', '')) > 2",
+            arg=view.element_handle(),
+            timeout=10_000,
+        )
+        play.click()
+        assert play.get_attribute("aria-pressed") == "false"
+        paused = view.evaluate(STATUS)
+        page.wait_for_timeout(300)  # some frames: nothing moves while paused
+        assert view.evaluate(STATUS) == paused
+        explorer.controls["iterations"].value = iteration_of(paused)
+        assert paused == explorer.status
+        view.locator("button.bpl-playground-reset").click()
+        wait_for_status(page, view, start, "after the second reset")
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()

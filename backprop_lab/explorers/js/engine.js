@@ -1824,3 +1824,57 @@ export function clipGradients(gradients, maxNorm) {
   const scale = norm > maxNorm ? maxNorm / norm : 1.0;
   return { gradients: gradients.map((g) => _swScaled(g, scale)), norm, maxNorm, scale, clipped: scale < 1.0 };
 }
+
+// ===================================================================== input features
+// The playground's input features (TensorFlow Playground's column of inputs), the twin of
+// Python's `backprop_lab.calc.features.input_features`.
+
+/** Every input feature, in the order of the playground's column of inputs. */
+export const FEATURES = Object.freeze(["x1", "x2", "x1^2", "x2^2", "x1*x2", "sin(x1)", "sin(x2)"]);
+
+const _FEATURE_COLUMNS = Object.freeze({
+  x1: (a) => a,
+  x2: (a, b) => b,
+  "x1^2": (a) => a * a,
+  "x2^2": (a, b) => b * b,
+  "x1*x2": (a, b) => a * b,
+  "sin(x1)": (a) => Math.sin(a),
+  "sin(x2)": (a, b) => Math.sin(b),
+});
+
+/**
+ * `names` in FEATURES' order if they are features of data with `nInputs` raw inputs (1 or
+ * 2); else an Error naming the argument (Python's `check_features`).
+ */
+export function checkFeatures(names, nInputs = 2) {
+  if (!Array.isArray(names)) {
+    throw new TypeError(`features must be a list of feature names such as ['x1', 'x2']; got ${_shown(names)}`);
+  }
+  for (const name of names) {
+    if (typeof name !== "string" || !FEATURES.includes(name)) {
+      throw new RangeError(`features must be names from ${FEATURES.map((f) => `'${f}'`).join(", ")}; got ${_shown(name)}`);
+    }
+  }
+  if (!names.length) throw new RangeError("features must name at least one input feature; got none");
+  if (new Set(names).size !== names.length) throw new RangeError(`features must not repeat a name; got ${_shown(names)}`);
+  const needsTwo = names.filter((name) => name.includes("x2"));
+  if (nInputs < 2 && needsTwo.length) {
+    throw new RangeError(`features ${_shown(needsTwo)} need x2, but the data have ${nInputs} input; choose among 'x1', 'x1^2' and 'sin(x1)'`);
+  }
+  return FEATURES.filter((name) => names.includes(name));
+}
+
+/**
+ * The columns `names` computed from raw input rows `X` (rows of 1 or 2 numbers): an array
+ * of rows, columns in FEATURES' order (Python's `input_features(X, names)`).
+ */
+export function inputFeatures(X, names = ["x1", "x2"]) {
+  if (!Array.isArray(X) || !X.length) throw new TypeError(`X must be a non-empty array of rows; got ${_shown(X)}`);
+  const width = X[0].length;
+  if (width !== 1 && width !== 2) throw new RangeError(`X must be rows of 1 or 2 raw inputs; got rows of ${width}`);
+  const columns = checkFeatures(names, width).map((name) => _FEATURE_COLUMNS[name]);
+  return X.map((row) => {
+    if (row.length !== width) throw new RangeError(`X must be rectangular; got a row of ${row.length} after rows of ${width}`);
+    return columns.map((column) => column(row[0], row[1]));
+  });
+}

@@ -10,7 +10,8 @@ on stdin); each test compares one case's answer with what the package computes:
   amplifies the last bit);
 - the chain-rule factors of ``bl.chain_rule``; the 1-D descent paths of ``bl.descent``;
 - the portable generator, initial weights, batch orders and playground data of
-  ``backprop_lab.nn.portable_random`` and ``backprop_lab.calc.playground_data``;
+  ``backprop_lab.nn.portable_random`` and ``backprop_lab.calc.playground_data``; the
+  playground's input features (``backprop_lab.calc.features``);
 - the module's inclusion rule for widgets (``backprop_lab.explorers.js_engine``).
 
 Node 20 is a prerequisite: without ``node`` on PATH the tests skip (they fail under CI).
@@ -30,6 +31,7 @@ import numpy as np
 import pytest
 
 import backprop_lab as bl
+from backprop_lab.calc.features import FEATURES, input_features
 from backprop_lab.calc.playground_data import PLAYGROUND_NAMES, playground_data
 from backprop_lab.explorers.js_engine import ENGINE_PATH, widget_esm
 from backprop_lab.nn.activations import get_activation
@@ -672,6 +674,54 @@ def add_generator_cases() -> None:
             )  # fmt: skip
 
 
+# ------------------------------------------------------------------ input features
+
+
+def add_feature_cases() -> None:
+    rng = np.random.default_rng(5)
+    two = rng.uniform(-6, 6, size=(40, 2))
+    one = rng.uniform(-6, 6, size=(25, 1))
+    subsets = [list(FEATURES), ["x1", "x2"], ["sin(x2)", "x1*x2", "x1^2"], ["x2^2"]]
+    for k, names in enumerate(subsets):
+
+        def check(result, names=names):
+            assert_close(result, input_features(two, names))
+
+        TABLE.add(
+            f"features-2d-{k}",
+            {"op": "call", "fn": "inputFeatures", "args": [two.tolist(), names]},
+            expect_result(check),
+        )
+    for k, names in enumerate([["x1"], ["sin(x1)", "x1^2", "x1"]]):
+
+        def check_one(result, names=names):
+            assert_close(result, input_features(one, names))
+
+        TABLE.add(
+            f"features-1d-{k}",
+            {"op": "call", "fn": "inputFeatures", "args": [one.tolist(), names]},
+            expect_result(check_one),
+        )
+    for k, (X, names, words) in enumerate(
+        [
+            (two, ["x3"], "features must be names from"),
+            (one, ["x1", "x2^2"], "need x2"),
+            (two, [], "at least one input feature"),
+            (two, ["x1", "x1"], "must not repeat"),
+            (two, "x1", "features must be a list"),
+        ]
+    ):
+
+        def refused(answer, words=words):
+            assert words in answer.get("error", ""), answer
+
+        TABLE.add(
+            f"features-error-{k}",
+            {"op": "call", "fn": "inputFeatures", "args": [X.tolist(), names]},
+            refused,
+        )
+
+
 # ------------------------------------------------------------------------- errors
 
 
@@ -872,6 +922,7 @@ add_chain_rule_cases()
 add_descent_cases()
 add_neuron_cases()
 add_generator_cases()
+add_feature_cases()
 add_error_cases()
 add_shared_weight_cases()
 

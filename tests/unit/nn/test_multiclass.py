@@ -64,14 +64,14 @@ def test_too_many_classes_to_colour_are_refused():
 
 def test_three_spirals_train_a_softmax_network_in_the_explorer():
     explorer = bl.TrainingExplorer(
-        dataset="three_spirals", hidden_layers=(16, 16), learning_rate=1.0, max_iterations=300
-    )
-    net = explorer.initial_network
-    assert net.layer_sizes[-1] == 3
+        dataset="three_spirals", hidden_layers=(8, 8), learning_rate=0.2, max_iterations=300,
+        iterations=300,
+    )  # fmt: skip
+    net = explorer.network
+    assert net.layer_sizes == [2, 8, 8, 3]
     assert (net.output_activation, net.loss_name) == ("softmax", "cross_entropy")
-    data = bl.datasets.load("three_spirals")
-    assert data.Y.shape == (300, 3) and data.name == "three_spirals"
-    accuracy = explorer.network.accuracy(data.X, data.Y)
-    assert f"accuracy {accuracy:.1%}" in explorer.status
-    assert accuracy > 0.5  # well above the 1/3 of guessing, after 150 iterations
-    assert explorer.model_ax.images  # three coloured regions
+    train, _ = explorer.data()
+    assert train.Y.shape == (100, 3) and train.name == "three_spirals"
+    accuracy = net.accuracy(train.X, train.Y)
+    assert f"accuracy {accuracy:.1%} (training)" in explorer.status
+    assert accuracy > 0.45  # above the 1/3 of guessing, after 300 iterations
