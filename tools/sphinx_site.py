@@ -74,8 +74,8 @@ def prepare(
 
 
 def config_inited(app: Any, config: Any) -> None:
-    # "1" unless the builder said otherwise: BACKPROP_LAB_SITE=0 builds a quick preview whose
-    # explorers show their default picture only (benchmarks/bench_site.py compares the two)
+    # "1" unless the builder said otherwise: the exercises then write themselves as HTML
+    # that the page checks (backprop_lab/textbook/site.py)
     os.environ.setdefault(SITE_VARIABLE, "1")
     from sphinx.util import logging
 

@@ -1,25 +1,5 @@
 """The explorers: ipywidgets a reader moves to watch a network compute and learn (top layer).
 
-========================  ==========================================  =========
-explorer                          what the reader moves                       chapter
-================================  ==========================================  =========
-:class:`NeuronExplorer`           one neuron's weights, bias, activation      1
-:class:`ForwardStepper`           a forward pass, layer by layer              2
-:class:`BackpropStepper`          the chain rule for one parameter, factor    3
-                                  by factor
-:class:`GradientDescentExplorer`  learning rate, steps, start, function       4
-:class:`TrainingExplorer`         the playground: data set, noise, split,     4-6
-                                  layers, inputs, activation, learning
-                                  rate, batch size, momentum, L1/L2,
-                                  iterations, seed, play, step, reset
-:class:`OverfittingExplorer`      hidden units, iterations (training vs       6
-                                  validation loss, the fit)
-:class:`GradientSizeExplorer`     hidden activation, weight scale, depth      6
-:class:`MiniBatchExplorer`        batch size, learning rate                   6
-:class:`MomentumExplorer`         momentum, learning rate, steps              6
-:class:`StoppingExplorer`         tolerance, patience                         6
-================================  ==========================================  =========
-=======
 ======================================  ==========================================  =========
 explorer                                what the reader moves                       chapter
 ======================================  ==========================================  =========
@@ -44,14 +24,15 @@ explorer                                what the reader moves                   
                                         off, its threshold
 ======================================  ==========================================  =========
 
-Every explorer follows :class:`~backprop_lab.explorers.base.Explorer`: it builds with no
-arguments, exposes its controls in ``controls`` (a dict keyed by parameter name), redraws
-its figure in place, has a ``status`` line and an ``update()`` method. The controls only
-change values; the work is done by the lower layers' tested functions, and nothing a reader
-does raises: problems become a status message.
+Every explorer is a :class:`~backprop_lab.explorers.live.LiveExplorer`: its picture is
+computed and drawn in the reader's browser by the JavaScript engine (``js/``), in
+JupyterLab, on Binder and on the static website alike; its controls (``controls``, a dict
+keyed by parameter name) are ipywidgets linked to the picture in the page; its ``status``
+is the line under the picture, which the page writes word for word as Python computes it.
+Python checks what Python code sets, and nothing a reader does raises: problems are said
+in words in the status line.
 """
 
-from backprop_lab.explorers.base import Explorer
 from backprop_lab.explorers.descent import GradientDescentExplorer
 from backprop_lab.explorers.gradient_size import GradientSizeExplorer
 from backprop_lab.explorers.kernel import ConvolutionKernelExplorer
@@ -67,7 +48,6 @@ from backprop_lab.explorers.training import TrainingExplorer, parse_hidden_layer
 __all__ = [
     "BackpropStepper",
     "ConvolutionKernelExplorer",
-    "Explorer",
     "ForwardStepper",
     "GradientDescentExplorer",
     "GradientSizeExplorer",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 from functools import cache
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 import anywidget
 import ipywidgets as widgets
@@ -124,6 +124,28 @@ class LiveExplorer:
     def values(self) -> dict[str, Any]:
         """The controls' current values, keyed by parameter name."""
         return {name: control.value for name, control in self.controls.items()}
+
+    def close(self) -> None:
+        """Close the explorer's widgets (their layouts and styles too).
+
+        Every widget alive when a chapter finishes is saved into its page, each view with
+        its copy of the engine: a cell that builds an explorer only to check a number
+        closes it (or uses ``with``). Its settings and numbers stay readable in Python.
+        """
+        boxes = list(self.widget.children) if self.widget is not None else []
+        for widget in [*self.links, *self.controls.values(), *boxes, self.view, self.widget]:
+            if widget is None:
+                continue
+            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
+                if isinstance(part, widgets.Widget):
+                    part.close()
+            widget.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

@@ -539,19 +539,6 @@ class TrainingExplorer(LiveExplorer):
                 self._networks.popitem(last=False)
         return self._networks[key].copy()
 
-    def close(self) -> None:
-        """Close the explorer's widgets (their layouts and styles too): a notebook that made
-        it only to check a number then does not carry it (its view and its copy of the
-        engine) into the page. Its settings and numbers stay readable in Python."""
-        boxes = list(self.widget.children) if self.widget is not None else []
-        for widget in [*self.links, *self.controls.values(), *boxes, self.view, self.widget]:
-            if widget is None:
-                continue
-            for part in (getattr(widget, "layout", None), getattr(widget, "style", None)):
-                if isinstance(part, widgets.Widget):
-                    part.close()
-            widget.close()
-
     def reset(self) -> None:
         """Back to iteration 0, the same start (the page's reset button)."""
         self.controls["iterations"].value = 0

@@ -2,10 +2,10 @@
 
 The website is built by executing every chapter with ``BACKPROP_LAB_SITE=1`` in the
 environment (``make site``, or ``jupyter-book build .`` through ``tools/sphinx_site.py``).
-Then, and only then, the explorers render the states their main controls reach and the
-exercises write themselves as HTML that the page checks in JavaScript
-(``tools/site_static/backprop-lab.js``). In JupyterLab and on Binder the variable is unset
-and everything stays live Python, as fast to start as before.
+Then, and only then, the exercises write themselves as HTML that the page checks in
+JavaScript (``tools/site_static/backprop-lab.js``). In JupyterLab and on Binder the
+variable is unset and the exercises are ipywidgets checked by Python. (The explorers are
+the same everywhere: they compute in the page.)
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """The built site answers the reader, in headless Chromium, with no kernel and no network.
 
-For every explorer of every chapter: each precomputed control is moved as a reader moves it
-(a slider with the keyboard, a menu with the mouse, the stepper buttons by clicking), and
-the picture and status line shown must be the frame of that state, byte for byte the PNG
-and word for word the status that the Python explorer renders for the same state.
+The explorers' cells are found here (``explorer_cells``, ``build_explorer``) for
+tests/integration/test_live_explorers.py, which moves every control of every explorer.
 For every exercise: a right and a wrong answer typed into the box get their verdicts from
 the page, the page marks typed text as the package does, and hint and solution stay
 closed until opened.
@@ -23,30 +21,12 @@ import test_site
 from browser import REPO, PageWatch
 from test_site import toc_docnames
 
-from backprop_lab.explorers.base import Explorer, nearest_index
 from backprop_lab.textbook.exercises import Exercise
 
 site, site_url = test_site.site, test_site.site_url  # the built site's fixtures
 
 CHAPTERS = [name for name in toc_docnames() if (REPO / f"{name}.ipynb").exists()]
 EXPLORER_CELL = re.compile(r"bl\.(?:\w+\.)?\w+(?:Explorer|Stepper)\(")
-
-# The frame visible in a static view: its picture's bytes (base64) and its status text.
-VISIBLE_FRAME = """
-async (view) => {
-  const frames = Array.from(view.querySelectorAll(".bpl-frame"))
-                      .filter((f) => f.offsetParent !== null);
-  if (frames.length !== 1) return { count: frames.length };
-  const frame = frames[0];
-  const image = frame.querySelector("img");
-  const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  const texts = Array.from(frame.querySelectorAll(".widget-html-content"))
-                     .map((e) => e.innerText.trim());
-  return { count: 1, png: btoa(binary), status: texts[0] };
-}
-"""
 
 
 def explorer_cells(docname: str) -> tuple[list[str], list[str]]:
@@ -80,134 +60,12 @@ def build_explorer(code: list[str], cell: str) -> Any:
     return namespace[name]
 
 
-class ExpectedState:
-    """The state a reader has reached, followed in Python on the same explorer."""
-
-    def __init__(self, explorer: Any) -> None:
-        self.explorer = explorer
-        self.axes = explorer.static_axes()
-        self.defaults = {axis.name: explorer.controls[axis.name].value for axis in self.axes}
-        self.indices: dict[str, int] = {}
-        self._resolve(start=0)
-
-    def _resolve(self, start: int) -> None:
-        """Default positions for the axes from ``start`` on (inner ones may depend on outer)."""
-        for k, axis in enumerate(self.axes):
-            if k >= start and (axis.dependent or axis.name not in self.indices):
-                self.explorer._apply(self.assignment(k), redraw=False)
-                values, _ = axis.resolve()
-                self.indices[axis.name] = nearest_index(values, self.defaults[axis.name])
-
-    def values(self, name: str) -> list[Any]:
-        k = [axis.name for axis in self.axes].index(name)
-        self.explorer._apply(self.assignment(k), redraw=False)
-        return self.axes[k].resolve()[0]
-
-    def assignment(self, upto: int | None = None) -> dict[str, Any]:
-        chosen = {}
-        for axis in self.axes[:upto]:
-            self.explorer._apply(chosen, redraw=False)
-            values, _ = axis.resolve()
-            chosen[axis.name] = values[self.indices[axis.name]]
-        return chosen
-
-    def move(self, name: str, index: int) -> None:
-        self.indices[name] = index
-        k = [axis.name for axis in self.axes].index(name)
-        self._resolve(start=k + 1)
-
-    def render(self) -> tuple[str, str]:
-        self.explorer._apply(self.assignment())
-        png = base64.b64encode(self.explorer.frame_png()).decode("ascii")
-        return png, self.explorer.status
-
-
-def visible_control(view: Any, name: str) -> Any:
-    return view.locator(f".bpl-axis-{name}:visible").first
-
-
-def act(page: Any, view: Any, state: ExpectedState, name: str) -> str:
-    """Move one precomputed control one position, as a reader does; return what was done."""
-    values = state.values(name)
-    index = state.indices[name]
-    target = index + 1 if index + 1 < len(values) else index - 1
-    control = visible_control(view, name)
-    select = control.locator("select")
-    if select.count():
-        select.select_option(index=target)
-        done = f"chose entry {target} of {name}"
-    else:
-        handle = control.locator(".noUi-handle")
-        handle.focus()
-        handle.press("ArrowRight" if target > index else "ArrowLeft")
-        done = f"moved {name} to position {target}"
-    state.move(name, target)
-    return done
-
-
-def assert_shows(page: Any, view: Any, state: ExpectedState, what: str) -> None:
-    png, status = state.render()
-    status = " ".join(status.split())  # as HTML shows it
-    page.wait_for_function(
-        """([view, status]) => Array.from(view.querySelectorAll(".bpl-frame"))
-             .some((f) => f.offsetParent !== null && f.innerText.includes(status))""",
-        arg=[view.element_handle(), status[:60]],
-        timeout=5_000,
-    )
-    shown = view.evaluate(VISIBLE_FRAME)
-    assert shown["count"] == 1, f"{what}: {shown['count']} frames visible"
-    assert shown["status"] == status, what
-    assert shown["png"] == png, (
-        f"{what}: the picture is not the explorer's for {state.assignment()}"
-    )
-
-
 def open_page(chromium: Any, url: str) -> tuple[Any, Any, PageWatch]:
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     watch = PageWatch().attach(page)
     page.goto(url, wait_until="load", timeout=60_000)
     return context, page, watch
-
-
-@pytest.mark.browser
-@pytest.mark.slow
-@pytest.mark.parametrize("docname", CHAPTERS)
-def test_every_explorer_answers_its_precomputed_controls(chromium, site_url, docname):
-    code, cells = explorer_cells(docname)
-    built = [build_explorer(code, cell) for cell in cells]
-    static = [explorer for explorer in built if isinstance(explorer, Explorer)]
-    if not static:  # live explorers: tests/integration/test_live_explorers.py
-        pytest.skip(f"{docname} has no precomputed explorer")
-    context, page, watch = open_page(chromium, site_url + f"{docname}.html")
-    try:
-        page.wait_for_function(
-            f"() => document.querySelectorAll('.bpl-static-view .bpl-frame img').length > 0 && "
-            f"document.querySelectorAll('.bpl-static-view').length >= {len(static)}",
-            timeout=60_000,
-        )
-        views = page.locator(".bpl-static-view")
-        assert views.count() == len(static), "one static view per precomputed explorer"
-        for k, explorer in enumerate(static):
-            state = ExpectedState(explorer)
-            view = views.nth(k)
-            view.scroll_into_view_if_needed()
-            label = f"{docname} explorer {k + 1} ({type(explorer).__name__})"
-            assert_shows(page, view, state, f"{label} at first")
-            for axis in state.axes:
-                assert_shows(page, view, state, f"{label}: " + act(page, view, state, axis.name))
-            if "next" in explorer.controls:  # the stepper buttons move the step slider
-                for button, delta in (("next", 1), ("next", 1), ("previous", -1)):
-                    steps = state.values("step")
-                    target = state.indices["step"] + delta
-                    if not 0 <= target < len(steps):
-                        continue
-                    view.locator(f".bpl-step-{button}:visible").first.click()
-                    state.move("step", target)
-                    assert_shows(page, view, state, f"{label}: clicked {button}")
-        assert not watch.problems(), watch.problems()
-    finally:
-        context.close()
 
 
 # --- exercises ---------------------------------------------------------------------------

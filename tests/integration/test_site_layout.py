@@ -42,7 +42,7 @@ OVERFLOWING_EQUATIONS = """
     const outer = box.closest("div.math") || box;
     if (seen.has(outer)) continue;
     seen.add(outer);
-    if (outer.closest(".bpl-frames-hidden, [hidden]") || outer.offsetParent === null) continue;
+    if (outer.closest("[hidden]") || outer.offsetParent === null) continue;
     const formula = outer.querySelector("mjx-math") || outer;
     const holder = outer.parentElement;
     const style = getComputedStyle(holder);

@@ -235,3 +235,15 @@ def test_run_in_frames_trains_in_slices_to_the_same_history(tmp_path):
     assert answer["same"] and answer["runs"] == [600, 600]  # the same run as train's
     assert answer["afterStop"] == 1  # stop() ends the work: one frame, never done
     assert answer["failure"] == "RangeError: options.learningRate went wrong"
+
+
+def test_an_explorer_closed_by_with_leaves_no_widget_open_and_keeps_its_numbers():
+    """Hidden check cells close the explorers they build (every open widget is saved into
+    the page with its copy of the engine); the numbers stay readable."""
+    with bl.NeuronExplorer() as explorer:
+        status = explorer.status
+        parts = [*explorer.controls.values(), *explorer.links, explorer.view, explorer.widget]
+        parts += [part.layout for part in parts if hasattr(part, "layout")]
+        assert all(part.comm is not None for part in parts)  # open inside
+    assert all(part.comm is None for part in parts)  # every one closed after
+    assert explorer.status == status
