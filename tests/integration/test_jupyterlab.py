@@ -270,6 +270,38 @@ def wait_for_change(page, explorer: int, before: dict) -> dict:
     return now
 
 
+def run_new_cell(page, code: str) -> str:
+    """A new cell at the end of the notebook with ``code``, run as a reader runs it (the
+    notebook is not saved); its text output."""
+    page.locator(".jp-Notebook .jp-Cell .jp-InputArea-prompt").last.click()
+    page.keyboard.press("Escape")  # command mode
+    page.keyboard.press("b")  # a new cell below, selected
+    page.keyboard.press("Enter")  # edit it
+    page.keyboard.type(code)
+    page.keyboard.press("Shift+Enter")
+    output = page.locator(".jp-Notebook .jp-CodeCell").last.locator(".jp-OutputArea-output")
+    output.first.wait_for(timeout=REDRAW_TIMEOUT_S * 1000)
+    return output.first.inner_text().strip()
+
+
+def check_the_kernel_reads_the_playground(page, chapter: str) -> None:
+    """The playground after the slider moves above: what the kernel's explorer says
+    (its status, computed from ``explorer.history`` and ``explorer.network``, the package's
+    run from the same start) is what the page's engine drew."""
+    notebook = nbformat.read(REPO / f"{chapter}.ipynb", as_version=4)
+    names = [
+        match.group(1)
+        for cell in notebook.cells
+        if cell.cell_type == "code" and "remove-cell" not in cell.metadata.get("tags", [])
+        for match in [re.search(r"^(\w+) = bl\.TrainingExplorer\(", cell.source, re.M)]
+        if match
+    ]
+    assert len(names) == 1, f"{chapter}: one shown playground expected, found {names}"
+    shown = page.locator(".bpl-live-playground .bpl-live-status").first.inner_text().strip()
+    said = run_new_cell(page, f"print({names[0]}.status)")
+    assert said == shown, f"{chapter}: the kernel says {said!r}, the page {shown!r}"
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
     base, token = lab
@@ -327,6 +359,8 @@ def test_chapter_runs_and_sliders_redraw(chromium, lab, chapter, tmp_path):
                 assert after["texts"] != before["texts"], f"{where}: status text unchanged"
                 errors = page.evaluate(ERROR_OUTPUTS)
                 assert not errors, f"{where}: error after moving the slider:\n" + "\n".join(errors)
+        if page.locator(".bpl-live-playground").count():
+            check_the_kernel_reads_the_playground(page, chapter)
         screenshot(page, chapter)
     except BaseException:
         screenshot(page, chapter, "failed")
