@@ -1,8 +1,9 @@
 """Copy the JavaScript the site serves itself from node_modules/ into book/_vendor/.
 
 The built pages must render fully without asking any other host for anything: MathJax
-typesets the equations, RequireJS loads the ipywidgets embed manager, and the embed manager
-draws the widgets (with their icon fonts). `npm ci` installs the pinned packages
+typesets the equations (with its font, which it would otherwise fetch from a CDN),
+RequireJS loads the ipywidgets embed manager, and the embed manager draws the widgets
+(with their icon fonts). `npm ci` installs the pinned packages
 (package.json, package-lock.json); this script copies only the files a page loads, plus our
 own site assets from tools/site_static/, into the folder `_config.yml` lists in
 `html_static_path` (so they end up in `_build/html/_static/`).
@@ -26,7 +27,29 @@ from pathlib import Path
 # package name -> (version pinned in package.json, [(source inside the package, target in
 # book/_vendor)]). A directory source is copied whole, without source maps.
 PACKAGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
-    "mathjax": ("3.2.2", [("es5", "mathjax")]),
+    # MathJax 4's combined component, the components it loads on demand (TeX extensions,
+    # the menu, assistive MathML, the speech engine should a reader switch speech on), and
+    # the font it typesets with. The font's woff2 files and the character data it loads as
+    # it needs them keep the npm layout under @mathjax/, the folder _config.yml's
+    # `loader.paths.fonts` names (MathJax's default there is a CDN).
+    "mathjax": (
+        "4.1.3",
+        [
+            ("tex-chtml.js", "mathjax/tex-chtml.js"),
+            ("input", "mathjax/input"),
+            ("output", "mathjax/output"),
+            ("ui", "mathjax/ui"),
+            ("a11y", "mathjax/a11y"),
+            ("sre", "mathjax/sre"),
+        ],
+    ),
+    "@mathjax/mathjax-newcm-font": (
+        "4.1.3",
+        [
+            ("chtml/woff2", "@mathjax/mathjax-newcm-font/chtml/woff2"),
+            ("chtml/dynamic", "@mathjax/mathjax-newcm-font/chtml/dynamic"),
+        ],
+    ),
     "requirejs": ("2.3.8", [("require.js", "requirejs/require.js")]),
     # embed-amd.js defines @jupyter-widgets/base, controls and html-manager as named AMD
     # modules; the hashed files next to it are the icon fonts its CSS refers to, which it

@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -341,6 +343,7 @@ def animate_training(
     figsize: tuple[float, float] = (9.0, 3.6),
     target_function: Callable[[np.ndarray], np.ndarray] | None = None,
     resolution: int = 50,
+    palette: int | None = None,
 ) -> TrainingAnimation:
     """An animation of a training run: the model and the loss, frame by frame (chapter 5).
 
@@ -364,6 +367,11 @@ def animate_training(
         For one input, the function the data came from.
     resolution : int
         Grid points per axis of the decision-boundary background.
+    palette : int, optional
+        Store each frame as a PNG with an adaptive palette of at most this many colours
+        (2 to 256) instead of full colour. A frame is a few flat colour bands, lines and
+        text, so 64 colours look the same and take about a quarter of the bytes (chapter
+        5's page budget); None (the default) keeps full-colour frames.
 
     Returns
     -------
@@ -378,7 +386,8 @@ def animate_training(
     ValueError
         If ``history`` has no snapshots or does not fit ``net``, or ``max_frames``
         (1 to 500), ``dpi`` (10 to 300), ``interval`` (> 0 ms, at most a minute),
-        ``figsize`` (two numbers from 1 to 30 inches) or ``resolution`` is out of range.
+        ``figsize`` (two numbers from 1 to 30 inches), ``resolution`` or ``palette`` is
+        out of range.
     """
     from matplotlib.animation import FuncAnimation
 
@@ -388,6 +397,8 @@ def animate_training(
     dpi = check_number("dpi", dpi, minimum=10.0, maximum=300.0)
     interval = check_number("interval", interval, minimum=0.0, maximum=60_000.0, strict=True)
     figsize = _check_figsize(figsize)
+    if palette is not None:
+        palette = check_integer("palette", palette, minimum=2, maximum=256)
     # every frame is rendered as an RGBA image of this many pixels before it is compressed
     check_memory(
         f"a frame of figsize={figsize} at dpi={dpi:g}",
@@ -414,7 +425,31 @@ def animate_training(
     finally:
         animation.event_source = None
         fig.clear()
+    if palette is not None:
+        html = palette_frames(html, palette)
     return TrainingAnimation(html=offline_player(html), iterations=list(iterations))
+
+
+# A frame as FuncAnimation.to_jshtml embeds it: a JavaScript string holding the PNG's base64,
+# its lines joined by backslash-newline continuations.
+_PNG_FRAME = re.compile(r'(data:image/png;base64,)([A-Za-z0-9+/=\\\n]+)"')
+
+
+def palette_frames(html: str, colours: int) -> str:
+    """Re-encode every PNG frame of ``to_jshtml`` output with an adaptive palette of at most
+    ``colours`` colours (see :func:`animate_training`'s ``palette``)."""
+    from PIL import Image
+
+    def requantize(match: re.Match[str]) -> str:
+        png = base64.b64decode(match.group(2).replace("\\\n", ""))
+        with Image.open(io.BytesIO(png)) as frame:
+            small = frame.convert("RGB").quantize(colours, method=Image.Quantize.MEDIANCUT)
+        out = io.BytesIO()
+        small.save(out, format="PNG", optimize=True)
+        data = base64.encodebytes(out.getvalue()).decode("ascii")
+        return match.group(1) + data.replace("\n", "\\\n") + '"'
+
+    return _PNG_FRAME.sub(requantize, html)
 
 
 def _check_figsize(figsize: Any) -> tuple[float, float]:

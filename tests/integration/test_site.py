@@ -231,6 +231,55 @@ def test_page_renders_offline(chromium, site_url, page):
     assert not problems, f"{page} as a reader sees it:\n  " + "\n  ".join(problems)
 
 
+# A widget label typeset the way the ipywidgets embed manager asks for it (MathJax 2's
+# Hub.Queue, which widgets-setup.js translates for MathJax 4), and the fonts MathJax used.
+HUB_LABEL = """
+async () => {
+  const label = document.createElement("div");
+  label.className = "widget-label";
+  label.textContent = "$\\eta^2$ (learning rate)";
+  document.body.appendChild(label);
+  MathJax.Hub.Queue(["Typeset", MathJax.Hub, label]);
+  for (let k = 0; k < 100 && !label.querySelector("mjx-container"); k++) {
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  await document.fonts.ready;
+  const fonts = Array.from(document.fonts).filter((f) => f.family.includes("MJX-NCM"));
+  return {
+    typeset: label.querySelector("mjx-container") !== null,
+    raw: label.textContent.includes("$"),
+    version: MathJax.version,
+    loaded: fonts.filter((f) => f.status === "loaded").length,
+  };
+}
+"""
+
+
+@pytest.mark.browser
+def test_widget_labels_are_typeset_by_mathjax_4_with_its_own_fonts(chromium, site, site_url):
+    """A page with widgets: a label queued through MathJax.Hub.Queue is typeset, without an
+    error, in the vendored MathJax 4's font, loaded from this site (a request to any other
+    host is aborted and reported)."""
+    page_name = next(
+        p for p in PAGES
+        if (site / p).exists() and "widgets-setup.js" in (site / p).read_text(encoding="utf-8")
+    )  # fmt: skip
+    context = chromium.new_context()
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + page_name, wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.MathJax && MathJax.Hub", timeout=30_000)
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        label = page.evaluate(HUB_LABEL)
+    finally:
+        context.close()
+    assert label["version"].startswith("4."), label
+    assert label["typeset"] and not label["raw"], label
+    assert label["loaded"] > 0, f"no MathJax font loaded on {page_name}: {label}"
+    assert not watch.problems(), watch.problems()
+
+
 # --- the site as a whole (no browser needed) -----------------------------------------------
 
 

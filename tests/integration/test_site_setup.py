@@ -41,7 +41,7 @@ def fake_node_modules(root: Path) -> None:
             if source.endswith(".js"):
                 (home / source).write_text(f"// {package}/{source}\n")
             else:
-                (home / source).mkdir()
+                (home / source).mkdir(parents=True)
                 (home / source / "main.js").write_text(f"// {package}/{source}/main.js\n")
                 (home / source / "main.js.map").write_text("{}")
 
@@ -70,8 +70,12 @@ def test_vendors_a_missing_folder_then_finds_it_current(root):
     assert done == "vendored book/_vendor (book/_vendor has not been vendored)"
     vendored = root / "book" / "_vendor"
     assert (vendored / "requirejs" / "require.js").read_text() == "// requirejs/require.js\n"
-    assert (vendored / "mathjax" / "main.js").is_file()
-    assert not (vendored / "mathjax" / "main.js.map").exists()  # source maps are skipped
+    assert (vendored / "mathjax" / "tex-chtml.js").read_text() == "// mathjax/tex-chtml.js\n"
+    assert (vendored / "mathjax" / "input" / "main.js").is_file()
+    assert not (vendored / "mathjax" / "input" / "main.js.map").exists()  # maps are skipped
+    # MathJax's font, where _config.yml's loader.paths.fonts ("[mathjax]/../@mathjax") points
+    fonts = vendored / "@mathjax" / "mathjax-newcm-font" / "chtml"
+    assert (fonts / "woff2" / "main.js").is_file() and (fonts / "dynamic" / "main.js").is_file()
     for asset in (REPO / "tools" / "site_static").iterdir():
         assert (vendored / asset.name).read_bytes() == asset.read_bytes()
     assert vendor_js.stale(root) is None
@@ -192,6 +196,30 @@ def test_config_yml_loads_the_extension():
     assert "sphinx_site" in sphinx_config["extensions"]
     assert "book/_vendor" in sphinx_config["html_static_path"]
     assert tools_on_path
+
+
+def test_mathjax_finds_its_font_in_the_vendored_folder(tmp_path):
+    """MathJax 4 takes its font from `loader.paths.fonts` (by default a CDN): _config.yml
+    points it at _static/@mathjax, and vendor_js puts there every woff2 file that the real
+    tex-chtml.js names and the character data it loads on demand."""
+    if vendor_js.node_modules_problems(REPO):
+        pytest.skip("needs `npm ci` (the pinned MathJax in node_modules)")
+    config = yaml.safe_load((REPO / "_config.yml").read_text(encoding="utf-8"))
+    mathjax = config["sphinx"]["config"]["mathjax3_config"]
+    assert config["sphinx"]["config"]["mathjax_path"] == "mathjax/tex-chtml.js"
+    assert mathjax["loader"]["paths"]["fonts"] == "[mathjax]/../@mathjax"
+    root = tmp_path / "repo"
+    (root / "book").mkdir(parents=True)
+    shutil.copytree(REPO / "tools" / "site_static", root / "tools" / "site_static")
+    (root / "node_modules").symlink_to(REPO / "node_modules")
+    static = vendor_js.vendor(root)
+    # [mathjax] is the folder of tex-chtml.js; MathJax adds "<font name>-font" to [fonts]
+    font = static / "mathjax" / ".." / "@mathjax" / "mathjax-newcm-font" / "chtml"
+    script = (static / "mathjax" / "tex-chtml.js").read_text(encoding="utf-8")
+    named = set(re.findall(r"%%URL%%/(mjx-ncm-[a-z0-9-]+\.woff2)", script))
+    assert len(named) > 20
+    assert named <= {p.name for p in (font / "woff2").iterdir()}
+    assert (font / "dynamic" / "arrows.js").is_file()
 
 
 def probe_notebook() -> str:

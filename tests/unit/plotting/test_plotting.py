@@ -7,6 +7,8 @@ never plot NaN, and leave matplotlib's global state (rcParams, pyplot's figures)
 
 from __future__ import annotations
 
+import base64
+import io
 import itertools
 import re
 
@@ -730,6 +732,43 @@ def test_animation_is_bounded_javascript_html(untouched_global_state):
     assert 'class="fa ' not in html and "&#9654;" in html
     with pytest.raises(ValueError, match="snapshots"):
         plotting.animate_training(net, d.X, d.Y, net.copy().train(d.X, d.Y, iterations=2))
+
+
+def embedded_frames(html):
+    """The frames of to_jshtml output, as PIL images."""
+    from PIL import Image
+
+    payloads = re.findall(r'data:image/png;base64,([A-Za-z0-9+/=\\\n]+)"', html)
+    return [Image.open(io.BytesIO(base64.b64decode(p.replace("\\\n", "")))) for p in payloads]
+
+
+def test_palette_frames_are_smaller_and_look_the_same(untouched_global_state):
+    d, net, history = trained_moons(iterations=200)
+    options = dict(max_frames=3, dpi=50, resolution=30)
+    full = plotting.animate_training(net, d.X, d.Y, history, **options)
+    reduced = plotting.animate_training(net, d.X, d.Y, history, palette=64, **options)
+    assert reduced.iterations == full.iterations
+    before, after = embedded_frames(full.html), embedded_frames(reduced.html)
+    assert len(before) == len(after) == 3
+    for original, small in zip(before, after):
+        assert small.mode == "P" and small.size == original.size
+        assert len(small.getcolors()) <= 64
+        # the same picture: on average under 2 of 255 levels off in every channel
+        difference = np.abs(
+            np.asarray(small.convert("RGB"), dtype=float)
+            - np.asarray(original.convert("RGB"), dtype=float)
+        )
+        assert difference.mean() < 2.0, difference.mean()
+    assert len(reduced.html) < 0.5 * len(full.html)
+
+    # the player around the frames is untouched (but for its random element ids)
+    def player(html):
+        return re.sub(r"[0-9a-f]{32}", "ID", re.sub(r"base64,[^\"]*", "", html))
+
+    assert player(reduced.html) == player(full.html)
+    for bad, error in (("64", TypeError), (1, ValueError), (257, ValueError)):
+        with pytest.raises(error, match="palette"):
+            plotting.animate_training(net, d.X, d.Y, history, palette=bad, **options)
 
 
 def test_helpers_without_ax_use_one_new_pyplot_figure():
