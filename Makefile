@@ -9,7 +9,7 @@
 #                (a plain `jupyter-book build .` does it too: tools/sphinx_site.py)
 #   make strip   remove outputs from the chapter notebooks before committing them
 #   make lint    ruff, and import-linter's layer contracts (pyproject.toml)
-#   make unit    the unit tests alone (tests/unit; under a minute)
+#   make unit    the unit tests alone (tests/unit, on two workers; under a minute)
 #   make clean   remove build products
 
 PYTHON ?= python3
@@ -74,7 +74,9 @@ strip: $(STAMP)
 # the tests that do not need it run beside it (the package's tests, nbval on every chapter,
 # a fresh Binder-like environment and wheel: the machine has two cores, and the build uses
 # about one); then the tests that need the site, a browser or JupyterLab (marked after_site
-# by tests/conftest.py): the built site in headless Chromium, the chapters in JupyterLab.
+# by tests/conftest.py): the built site in headless Chromium, the chapters in JupyterLab,
+# on two pytest-xdist workers (a test file stays on one worker: JupyterLab on one, the
+# site's pages on the other; both mostly wait on the browser and the kernel).
 test: $(STAMP) $(VENDOR_STAMP)
 	$(MAKE) lint
 	@mkdir -p _build
@@ -84,11 +86,11 @@ test: $(STAMP) $(VENDOR_STAMP)
 	wait $$build; built=$$?; \
 	if [ $$built -ne 0 ]; then tail -n 80 _build/site.log; echo "make test: the site build failed; see _build/site.log"; fi; \
 	[ $$built -eq 0 ] && [ $$tests -eq 0 ]
-	$(BIN)/python -m pytest -m after_site --durations=15
+	$(BIN)/python -m pytest -m after_site -n 2 --dist loadfile --durations=15
 
 # The package's unit and property tests, without the site, the browser or JupyterLab.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests/unit -q --durations=5
+	$(BIN)/python -m pytest tests/unit -q -n 2 --durations=5
 
 clean:
 	rm -rf _build .pytest_cache .hypothesis book/_vendor build dist

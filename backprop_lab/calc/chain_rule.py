@@ -567,7 +567,7 @@ class ChainRule:
         Rows: the chain written symbolically, the formula of each factor, the numbers
         substituted, the value. With ``include_sum`` and a hidden parameter, further rows
         expand :math:`\\partial E / \\partial a^{(l)}_j` as its sum over the next layer.
-        Only macros MathJax 3 and LaTeX's amsmath both know are used.
+        Only macros MathJax (the site's version 4) and LaTeX's amsmath both know are used.
         """
         values = [f.value for f in self.factors]
         rows = [
