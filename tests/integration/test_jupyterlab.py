@@ -302,7 +302,8 @@ def check_the_kernel_reads_the_playground(page, chapter: str) -> None:
     playground = page.locator(".bpl-live-playground").first
     playground.scroll_into_view_if_needed()
     status = playground.locator(".bpl-live-status")
-    page.wait_for_function("(s) => s.textContent !== ''", arg=status.element_handle())
+    finished = "(s) => s.textContent !== '' && !s.textContent.startsWith('Training')"
+    page.wait_for_function(finished, arg=status.element_handle(), timeout=120_000)
     before = status.inner_text()
     box = page.locator(".bpl-live-explorer", has=playground).first
     handle = box.locator(".bpl-control-iterations .noUi-handle")
@@ -311,6 +312,7 @@ def check_the_kernel_reads_the_playground(page, chapter: str) -> None:
     page.wait_for_function(
         "([s, before]) => s.textContent !== before", arg=[status.element_handle(), before]
     )
+    page.wait_for_function(finished, arg=status.element_handle(), timeout=120_000)
     shown = status.inner_text().strip()
     said = run_new_cell(page, f"print({names[0]}.status)")
     assert said == shown, f"{chapter}: the kernel says {said!r}, the page {shown!r}"
