@@ -4,8 +4,9 @@
   which carries each explorer's ES module) and the images it references in ``_images/``;
   not the shared vendored JavaScript. Target: at most 1.5 MB a page.
 - **First explorer** (with ``--cpu-slowdown 4``, Chromium's DevTools CPU throttling, as a
-  phone): the time from navigation to the first explorer's first picture. Target: at
-  most 3 s.
+  phone): the time from navigation to the first explorer's first picture, for a reader
+  who looks at it the moment it is on the page (it is scrolled into view then: views
+  draw when they come into sight). Target: at most 3 s.
 - **Longest task of our own code**: the views record each redraw and each slice of
   training as a User Timing measure (``bpl ...``, see ``timed`` in
   ``backprop_lab/explorers/js/draw.js``); the page is scrolled to every explorer and the
@@ -46,6 +47,18 @@ FIRST_DRAWN = """
 }
 """
 
+# A reader who looks at the first explorer as soon as it is on the page: scroll it into
+# view the moment the widget manager puts it there (views draw when they come into sight).
+LOOK_AT_FIRST = """
+new MutationObserver((_, observer) => {
+  const first = document.querySelector(".bpl-live-explorer");
+  if (first) {
+    observer.disconnect();
+    first.scrollIntoView({ block: "center" });
+  }
+}).observe(document, { childList: true, subtree: true });
+"""
+
 LONGEST = """
 () => {
   const ours = performance.getEntriesByType("measure").filter((m) => m.name.startsWith("bpl "));
@@ -76,6 +89,7 @@ def page_timings(slowdown: float) -> dict[str, tuple[float | None, list | None]]
             if "bpl-live-explorer" not in (SITE / page_name).read_text(encoding="utf-8"):
                 continue
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.add_init_script(LOOK_AT_FIRST)
             if slowdown > 1:
                 session = page.context.new_cdp_session(page)
                 session.send("Emulation.setCPUThrottlingRate", {"rate": slowdown})

@@ -128,9 +128,11 @@ class LiveExplorer:
     def close(self) -> None:
         """Close the explorer's widgets (their layouts and styles too).
 
-        Every widget alive when a chapter finishes is saved into its page, each view with
-        its copy of the engine: a cell that builds an explorer only to check a number
-        closes it (or uses ``with``). Its settings and numbers stay readable in Python.
+        A cell that builds an explorer only to check a number closes it (or uses
+        ``with``), so that the kernel does not keep its widgets and their copies of the
+        engine. (Closing does not take them out of a built page: the executor saves every
+        widget it saw, see ``docs/architecture.md``.) Its settings and numbers stay
+        readable in Python.
         """
         boxes = list(self.widget.children) if self.widget is not None else []
         for widget in [*self.links, *self.controls.values(), *boxes, self.view, self.widget]:

@@ -238,8 +238,8 @@ def test_run_in_frames_trains_in_slices_to_the_same_history(tmp_path):
 
 
 def test_an_explorer_closed_by_with_leaves_no_widget_open_and_keeps_its_numbers():
-    """Hidden check cells close the explorers they build (every open widget is saved into
-    the page with its copy of the engine); the numbers stay readable."""
+    """Hidden check cells close the explorers they build (the kernel then keeps none of
+    their widgets); the numbers stay readable."""
     with bl.NeuronExplorer() as explorer:
         status = explorer.status
         parts = [*explorer.controls.values(), *explorer.links, explorer.view, explorer.widget]
