@@ -534,17 +534,14 @@ function clipTo(ctx, axes) {
 }
 
 /**
- * The plane shaded by `value(x1, x2)` mapped through RdBu from `low` (red) to `high`
- * (blue), on a `cells` x `cells` grid of the axes' limits.
+ * A `cells` x `cells` grid of colours stretched over `box` ({x, y, w, h} in pixels,
+ * smoothed): `colour(col, row)` gives each cell's [r, g, b], row 0 at the top.
  */
-function drawShadedPlane(ctx, axes, value, low, high, cells = 60) {
+function drawColourGrid(ctx, box, cells, colour) {
   const image = ctx.createImageData(cells, cells);
-  const span = high - low || 1;
   for (let row = 0; row < cells; row++) {
-    const x2 = axes.ylim[1] - ((row + 0.5) / cells) * (axes.ylim[1] - axes.ylim[0]);
     for (let col = 0; col < cells; col++) {
-      const x1 = axes.xlim[0] + ((col + 0.5) / cells) * (axes.xlim[1] - axes.xlim[0]);
-      const [r, g, b] = rdbu((value(x1, x2) - low) / span);
+      const [r, g, b] = colour(col, row);
       const k = 4 * (row * cells + col);
       image.data[k] = r;
       image.data[k + 1] = g;
@@ -558,8 +555,22 @@ function drawShadedPlane(ctx, axes, value, low, high, cells = 60) {
   grid.getContext("2d").putImageData(image, 0, 0);
   ctx.save();
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(grid, axes.left, axes.top, axes.right - axes.left, axes.bottom - axes.top);
+  ctx.drawImage(grid, box.x, box.y, box.w, box.h);
   ctx.restore();
+}
+
+/**
+ * The plane shaded by `value(x1, x2)` mapped through RdBu from `low` (red) to `high`
+ * (blue), on a `cells` x `cells` grid of the axes' limits.
+ */
+function drawShadedPlane(ctx, axes, value, low, high, cells = 60) {
+  const span = high - low || 1;
+  const box = { x: axes.left, y: axes.top, w: axes.right - axes.left, h: axes.bottom - axes.top };
+  drawColourGrid(ctx, box, cells, (col, row) => {
+    const x1 = axes.xlim[0] + ((col + 0.5) / cells) * (axes.xlim[1] - axes.xlim[0]);
+    const x2 = axes.ylim[1] - ((row + 0.5) / cells) * (axes.ylim[1] - axes.ylim[0]);
+    return rdbu((value(x1, x2) - low) / span);
+  });
 }
 
 /** The part of the line a x1 + b x2 + c = 0 inside the axes (nothing if it misses them). */

@@ -411,29 +411,6 @@ function playgroundMix(a, b, share) {
   return [0, 1, 2].map((k) => a[k] + share * (b[k] - a[k]));
 }
 
-/** An image of `cells` x `cells` colours, `colour(col, row)` -> [r, g, b], drawn in a box. */
-function playgroundImage(ctx, box, cells, colour) {
-  const image = ctx.createImageData(cells, cells);
-  for (let row = 0; row < cells; row++) {
-    for (let col = 0; col < cells; col++) {
-      const [r, g, b] = colour(col, row);
-      const k = 4 * (row * cells + col);
-      image.data[k] = r;
-      image.data[k + 1] = g;
-      image.data[k + 2] = b;
-      image.data[k + 3] = 255;
-    }
-  }
-  const grid = document.createElement("canvas");
-  grid.width = cells;
-  grid.height = cells;
-  grid.getContext("2d").putImageData(image, 0, 0);
-  ctx.save();
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(grid, box.x, box.y, box.w, box.h);
-  ctx.restore();
-}
-
 /** Raw input rows on a cells x cells grid of [-6, 6]^2, row by row from the top. */
 function playgroundGrid(cells, reach = 6) {
   const rows = [];
@@ -521,7 +498,7 @@ function playgroundDrawNetwork(figure, panel, view, net) {
         });
         ctx.stroke();
       } else {
-        playgroundImage(ctx, box, cells, (col, row) => rdbu((values[row * cells + col] - low) / (high - low)));
+        drawColourGrid(ctx, box, cells, (col, row) => rdbu((values[row * cells + col] - low) / (high - low)));
       }
       ctx.strokeStyle = theme.frame;
       ctx.lineWidth = 1;
@@ -558,7 +535,7 @@ function playgroundDrawRegions(figure, panel, view, net) {
   const out = forward(net, inputFeatures(playgroundGrid(cells), s.features));
   const three = out[0].length > 1;
   const colours = PLAYGROUND_CLASS_COLORS.map(playgroundHex);
-  playgroundImage(ctx, { x: axes.left, y: axes.top, w: axes.right - axes.left, h: axes.bottom - axes.top }, cells, (col, row) => {
+  drawColourGrid(ctx, { x: axes.left, y: axes.top, w: axes.right - axes.left, h: axes.bottom - axes.top }, cells, (col, row) => {
     const o = out[row * cells + col];
     if (!three) return playgroundMix(background, rdbu(o[0]), 0.55);
     let best = 0;
