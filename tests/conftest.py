@@ -1,9 +1,23 @@
 """Shared pytest settings: headless matplotlib, hypothesis profiles, a headless browser,
 one line when the site tests skipped because the site is not built."""
 
+import atexit
 import os
+import shutil
+import tempfile
+
+# matplotlib's font cache, for this test run and every process it starts (kernels, fresh
+# environments), apart from the user's: `make test` builds the site beside the tests, and
+# a test that makes a fresh environment (tests/integration/test_binder.py) would rewrite
+# the shared cache with paths into its temporary folder while the site's kernels read it
+# ("findfont: ... not found" on stderr fails the build). The cache is built here, once,
+# before any kernel starts (a kernel building it says so on stderr, which fails a test).
+if "MPLCONFIGDIR" not in os.environ:
+    os.environ["MPLCONFIGDIR"] = tempfile.mkdtemp(prefix="backprop-lab-matplotlib-")
+    atexit.register(shutil.rmtree, os.environ["MPLCONFIGDIR"], ignore_errors=True)
 
 import matplotlib
+import matplotlib.font_manager  # builds the font cache
 import pytest
 from hypothesis import HealthCheck, settings
 
