@@ -341,6 +341,28 @@ function runInFrames(steps, { onFrame = () => {}, onDone = () => {}, onError = c
   };
 }
 
+/**
+ * `TrainingHistory.message` of a run that diverged (see backprop_lab/nn/history.py), for
+ * the engine's history `h`: the views of training runs say it in their status lines.
+ */
+function divergedMessage(h) {
+  if (h.divergedAt === 0) return "Diverged before the first update: the starting loss is not finite.";
+  const kept = Number.isFinite(h.finalLoss)
+    ? `(loss ${shortNumber(h.finalLoss)})`
+    : "(their loss on all the data already overflows)";
+  const what =
+    h.divergedLoss !== null && h.divergedLoss !== undefined && Number.isFinite(h.divergedLoss)
+      ? `the loss exploded to ${shortNumber(h.divergedLoss)}, above the divergence threshold ` +
+        `${shortNumber(h.divergenceThreshold)} (1000 times the starting loss or 1, whichever is larger` +
+        (h.batchSize ? ", times n_samples / batch_size" : "") +
+        ")"
+      : "the loss became NaN or infinite";
+  return (
+    `Diverged at iteration ${h.divergedAt}: ${what}, so training stopped and kept the parameters ` +
+    `from iteration ${h.divergedAt - 1} ${kept}.`
+  );
+}
+
 // ------------------------------------------------------------------------------ axes
 
 /** About `count` round tick values covering [low, high]. */

@@ -294,25 +294,6 @@ function playgroundAccuracy(net, X, Y) {
   return right / out.length;
 }
 
-/** `TrainingHistory.message` of a diverged run. */
-function playgroundDiverged(h) {
-  if (h.divergedAt === 0) return "Diverged before the first update: the starting loss is not finite.";
-  const kept = Number.isFinite(h.finalLoss)
-    ? `(loss ${shortNumber(h.finalLoss)})`
-    : "(their loss on all the data already overflows)";
-  const what =
-    h.divergedLoss !== null && h.divergedLoss !== undefined && Number.isFinite(h.divergedLoss)
-      ? `the loss exploded to ${shortNumber(h.divergedLoss)}, above the divergence threshold ` +
-        `${shortNumber(h.divergenceThreshold)} (1000 times the starting loss or 1, whichever is larger` +
-        (h.batchSize ? ", times n_samples / batch_size" : "") +
-        ")"
-      : "the loss became NaN or infinite";
-  return (
-    `Diverged at iteration ${h.divergedAt}: ${what}, so training stopped and kept the parameters ` +
-    `from iteration ${h.divergedAt - 1} ${kept}.`
-  );
-}
-
 /** The numbers of the status line at iteration `iterations` of a finished run. */
 function playgroundNumbers(run, iterations) {
   const { setup } = run;
@@ -328,7 +309,7 @@ function playgroundNumbers(run, iterations) {
     end: loss(end, setup.X, setup.Y),
     endTest: loss(end, setup.Xtest, setup.Ytest),
     run: h.iterationsRun,
-    diverged: h.diverged ? playgroundDiverged(h) : null,
+    diverged: h.diverged ? divergedMessage(h) : null,
   };
   if (setup.s.dataset !== "regression_1d") {
     n.accuracy = playgroundAccuracy(net, setup.X, setup.Y);
