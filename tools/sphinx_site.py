@@ -5,17 +5,22 @@ tools}``). On ``config-inited``, before Sphinx checks ``html_static_path`` and b
 chapter is executed, it
 
 - sets ``BACKPROP_LAB_SITE=1`` in the environment, which the kernels that execute the
-  chapters inherit: the explorers then precompute the views the static page switches
-  between (see ``backprop_lab.textbook.site``), which they never do in JupyterLab;
+  chapters inherit: the exercises then write themselves as HTML that the page checks, and
+  long runs show no progress bar (see ``backprop_lab.textbook.site``);
 - vendors the site's JavaScript into ``book/_vendor`` (``tools/vendor_js.py``) when it is
   missing or stale, running ``npm ci`` first when ``node_modules`` lacks the pinned
   packages. Without npm it stops the build with one line that says what to do.
 
 ``make site`` vendors first (``make vendor``), so this finds everything current there.
+
+As Sphinx writes each page (``html-page-context``, before myst-nb adds the page's widget
+state), it keeps in that state only the models the page's widget views reach
+(``tools/widget_state.py``): explorers made in hidden checks cost the page nothing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -29,6 +34,9 @@ if str(TOOLS) not in sys.path:  # Jupyter Book appends it for local_extensions; 
     sys.path.append(str(TOOLS))
 
 import vendor_js  # noqa: E402  (tools/ is a folder of scripts, not a package)
+import widget_state  # noqa: E402
+
+WIDGET_STATE_KEY = "ipywidgets_state"  # myst-nb's key for a page's widget-state script
 
 SITE_VARIABLE = "BACKPROP_LAB_SITE"
 NPM_CI = ["ci", "--ignore-scripts", "--no-audit", "--no-fund"]
@@ -83,7 +91,25 @@ def config_inited(app: Any, config: Any) -> None:
     logging.getLogger(__name__).info(f"sphinx_site: {done}; {SITE_VARIABLE}=1")
 
 
+def prune_page_widget_state(
+    app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Keep in ``pagename``'s widget state only what its widget views reach."""
+    metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
+    entry = metadata.get("js_files", {}).get(WIDGET_STATE_KEY)
+    if entry is None:
+        return
+    uri, attributes = entry
+    saved = json.loads(attributes["body"])
+    shown = widget_state.shown_models(context.get("body", ""))
+    pruned = widget_state.prune_widget_state(saved, shown)
+    body = json.dumps(pruned).replace("</", "<\\/")  # as myst-nb's sanitize_script_content
+    metadata["js_files"][WIDGET_STATE_KEY] = (uri, {**attributes, "body": body})
+
+
 def setup(app: Any) -> dict[str, Any]:
     # Priority 500 runs before Sphinx's own html_static_path check (priority 800).
     app.connect("config-inited", config_inited, priority=500)
+    # Before myst-nb's add_per_page_html_resources (priority 500) reads the state.
+    app.connect("html-page-context", prune_page_widget_state, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

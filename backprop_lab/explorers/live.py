@@ -130,9 +130,9 @@ class LiveExplorer:
 
         A cell that builds an explorer only to check a number closes it (or uses
         ``with``), so that the kernel does not keep its widgets and their copies of the
-        engine. (Closing does not take them out of a built page: the executor saves every
-        widget it saw, see ``docs/architecture.md``.) Its settings and numbers stay
-        readable in Python.
+        engine. (The website does not need it: the executor saves every widget it saw,
+        and the site build drops those no shown view reaches, see
+        ``docs/architecture.md``.) Its settings and numbers stay readable in Python.
         """
         boxes = list(self.widget.children) if self.widget is not None else []
         for widget in [*self.links, *self.controls.values(), *boxes, self.view, self.widget]:
