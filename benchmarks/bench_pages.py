@@ -50,13 +50,32 @@ FIRST_DRAWN = """
 # A reader who looks at the first explorer as soon as it is on the page: scroll it into
 # view the moment the widget manager puts it there (views draw when they come into sight).
 LOOK_AT_FIRST = """
+window.__bplPhases = {};
 new MutationObserver((_, observer) => {
+  if (!window.__bplPhases.widgets && document.querySelector(".widget-subarea")) {
+    window.__bplPhases.widgets = performance.now();
+  }
   const first = document.querySelector(".bpl-live-explorer");
   if (first) {
     observer.disconnect();
     first.scrollIntoView({ block: "center" });
   }
 }).observe(document, { childList: true, subtree: true });
+document.addEventListener("DOMContentLoaded", () => {
+  const mathjax = window.MathJax && window.MathJax.startup && window.MathJax.startup.promise;
+  if (mathjax) mathjax.then(() => { window.__bplPhases.math = performance.now(); });
+});
+"""
+
+# Where the time before the first picture goes: the navigation's DOMContentLoaded and load
+# events (the widget manager starts rendering at load), MathJax's first typesetting, and
+# the first widget area the manager inserts.
+PHASES = """
+() => {
+  const [nav] = performance.getEntriesByType("navigation");
+  return { ready: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
+           math: window.__bplPhases.math ?? null, widgets: window.__bplPhases.widgets ?? null };
+}
 """
 
 LONGEST = """
@@ -69,8 +88,12 @@ LONGEST = """
 """
 
 
-def chapter_pages() -> list[str]:
-    return sorted(p.relative_to(SITE).as_posix() for p in (SITE / "book").glob("[0-9]*.html"))
+def chapter_pages(containing: str = "") -> list[str]:
+    return sorted(
+        p.relative_to(SITE).as_posix()
+        for p in (SITE / "book").glob("[0-9]*.html")
+        if containing in p.name
+    )
 
 
 def page_bytes(page: str) -> int:
@@ -80,12 +103,14 @@ def page_bytes(page: str) -> int:
     return len(html.encode("utf-8")) + sum((SITE / "_images" / i).stat().st_size for i in images)
 
 
-def page_timings(slowdown: float) -> dict[str, tuple[float | None, list | None]]:
-    """For each chapter page: navigation to the first picture (ms), and the longest measure
-    of our own code once every explorer has been scrolled into view."""
+def page_timings(
+    slowdown: float, containing: str = ""
+) -> dict[str, tuple[float | None, list | None, dict]]:
+    """For each chapter page: navigation to the first picture (ms), the longest measure of
+    our own code once every explorer has been scrolled into view, and the page's phases."""
     found = {}
     with serve_directory(SITE) as url, launch_chromium() as browser:
-        for page_name in chapter_pages():
+        for page_name in chapter_pages(containing):
             if "bpl-live-explorer" not in (SITE / page_name).read_text(encoding="utf-8"):
                 continue
             page = browser.new_page(viewport={"width": 1280, "height": 900})
@@ -106,8 +131,9 @@ def page_timings(slowdown: float) -> dict[str, tuple[float | None, list | None]]
                 )
                 if first is None:
                     first = page.evaluate(FIRST_DRAWN)
+                    phases = page.evaluate(PHASES)
             page.wait_for_timeout(1500)  # training that draws as it goes
-            found[page_name] = (first, page.evaluate(LONGEST))
+            found[page_name] = (first, page.evaluate(LONGEST), phases)
             page.close()
     return found
 
@@ -143,18 +169,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cpu-slowdown", type=float, default=1.0, help="DevTools CPU rate")
     parser.add_argument("--build-against", metavar="REF", help="also time both site builds")
+    parser.add_argument("--page", default="", help="only the chapter pages whose name has this")
     args = parser.parse_args()
     if not chapter_pages():
         sys.exit("build the site first: make site")
 
     print("Page bytes (HTML with widget state + its images; target <= 1.5 MB)")
-    for page in chapter_pages():
+    for page in chapter_pages(args.page):
         size = page_bytes(page)
         print(f"  {page:40s} {size / 1e6:6.2f} MB  {'ok' if size <= 1.5e6 else 'OVER'}")
 
     print(f"\nCPU slowdown {args.cpu_slowdown:g}x: first picture (target <= 3000 ms), longest task")
     print("of our own code (target <= 200 ms)")
-    for page, (first, longest) in page_timings(args.cpu_slowdown).items():
+    for page, (first, longest, phases) in page_timings(args.cpu_slowdown, args.page).items():
         if first is None or longest is None:  # a site built before the views measured
             print(f"  {page:40s} no measures: rebuild the site (make site)")
             continue
@@ -162,6 +189,11 @@ def main() -> None:
         verdict = "ok" if first <= 3000 and ms <= 200 else "OVER"
         print(f"  {page:40s} first {first:7.0f} ms  longest {ms:6.1f} ms ({name}; "
               f"{count} measures)  {verdict}")  # fmt: skip
+        print(
+            "  "
+            + " " * 40
+            + "  ".join(f"{k} {v:.0f}" if v is not None else f"{k} -" for k, v in phases.items())
+        )
 
     if args.build_against:
         before, now = build_ratio(args.build_against)
