@@ -9,12 +9,13 @@
   new status line). Target: at least 30 frames/s.
 
 Run after ``make site``: ``.venv/bin/python benchmarks/bench_playground.py [--repeats N]
-[--cpu-slowdown 4]``.
+[--cpu-slowdown 4]`` (``BENCH_SITE=<folder>`` measures another build of the site).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 from pathlib import Path
@@ -23,6 +24,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 
 from browser import SITE, launch_chromium, serve_directory  # noqa: E402
+
+SITE = Path(os.environ.get("BENCH_SITE", SITE))  # another build, to compare two in one run
 
 PAGE = "book/05_putting_it_together.html"
 

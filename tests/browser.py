@@ -194,3 +194,25 @@ class PageWatch:
         ]:
             lines.extend(f"{label}: {item}" for item in items)
         return lines
+
+
+# MathJax typesets the site's equations lazily (_config.yml loads ui/lazy): an equation is
+# typeset when it comes near the window, and all of them when the page is printed. A test
+# that reads every equation first asks for all of them, as printing does.
+TYPESET_ALL = """
+() => MathJax.startup.promise.then(() => {
+  const doc = MathJax.startup.document;
+  return doc.lazyTypesetAll ? doc.lazyTypesetAll() : null;
+}).then(() => true)
+"""
+
+
+def typeset_all_math(page: Any, timeout_ms: int = 30_000) -> None:
+    """Wait for MathJax to start on ``page``, then have it typeset every equation.
+
+    Raises Playwright's TimeoutError when MathJax never starts.
+    """
+    page.wait_for_function(
+        "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=timeout_ms
+    )
+    page.evaluate(TYPESET_ALL)

@@ -194,11 +194,7 @@ def check_page(chromium, url: str, screenshot: Path) -> list[str]:
         has_math = page.evaluate("() => document.querySelector('.math') !== null")
         if has_math:
             try:
-                page.wait_for_function(
-                    "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                    timeout=30_000,
-                )
-                page.evaluate("() => MathJax.startup.promise.then(() => true)")
+                browser.typeset_all_math(page)
             except Exception as error:  # a timeout: MathJax never loaded
                 problems.append(f"MathJax did not start: {error}")
         has_widgets = page.evaluate(
@@ -247,14 +243,18 @@ async () => {
   label.className = "widget-label";
   label.textContent = "$\\eta^2$ (learning rate)";
   document.body.appendChild(label);
+  label.scrollIntoView();  // typesetting is lazy: a label is typeset when it is in sight
   MathJax.Hub.Queue(["Typeset", MathJax.Hub, label]);
-  for (let k = 0; k < 100 && !label.querySelector("mjx-container"); k++) {
+  const mathFonts = () => Array.from(document.fonts).filter((f) => f.family.includes("MJX-NCM"));
+  for (let k = 0; k < 200; k++) {
+    const drawn = label.querySelector("mjx-container mjx-math") !== null;
+    if (drawn && mathFonts().some((f) => f.status === "loaded")) break;
     await new Promise((done) => setTimeout(done, 50));
   }
   await document.fonts.ready;
-  const fonts = Array.from(document.fonts).filter((f) => f.family.includes("MJX-NCM"));
+  const fonts = mathFonts();
   return {
-    typeset: label.querySelector("mjx-container") !== null,
+    typeset: label.querySelector("mjx-container mjx-math") !== null,
     raw: label.textContent.includes("$"),
     version: MathJax.version,
     loaded: fonts.filter((f) => f.status === "loaded").length,
@@ -286,6 +286,44 @@ def test_widget_labels_are_typeset_by_mathjax_4_with_its_own_fonts(chromium, sit
     assert label["typeset"] and not label["raw"], label
     assert label["loaded"] > 0, f"no MathJax font loaded on {page_name}: {label}"
     assert not watch.problems(), watch.problems()
+
+
+# Equations typeset now, and those still waiting for MathJax's lazy typesetting.
+TYPESET_COUNT = """
+() => {
+  const math = Array.from(document.querySelectorAll("div.math, span.math"));
+  const typeset = math.filter((m) => m.querySelector("mjx-container mjx-math")).length;
+  return { math: math.length, typeset };
+}
+"""
+
+
+@pytest.mark.browser
+def test_equations_are_typeset_near_the_window_and_all_before_printing(chromium, site, site_url):
+    """Chapter 3 (about 600 equations): after loading, only those near the window are
+    typeset (the rest would keep a phone's CPU busy for seconds before any explorer drew);
+    scrolling to the end typesets what comes into sight; printing typesets all of them."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(site_url + "book/03_backpropagation.html", wait_until="load", timeout=60_000)
+        page.wait_for_function("() => window.MathJax && MathJax.startup", timeout=30_000)
+        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        page.wait_for_timeout(500)  # lazy typesetting of what is in sight runs when idle
+        at_top = page.evaluate(TYPESET_COUNT)
+        assert at_top["math"] > 300, at_top
+        assert 0 < at_top["typeset"] < at_top["math"] / 2, at_top
+        page.evaluate("() => window.scrollTo(0, document.documentElement.scrollHeight)")
+        page.wait_for_function(
+            f"() => ({TYPESET_COUNT.strip()})().typeset > {at_top['typeset']}", timeout=30_000
+        )
+        page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_function(
+            f"() => {{ const c = ({TYPESET_COUNT.strip()})(); return c.typeset === c.math; }}",
+            timeout=60_000,
+        )
+    finally:
+        context.close()
 
 
 # --- the site as a whole (no browser needed) -----------------------------------------------

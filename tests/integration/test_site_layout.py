@@ -22,6 +22,7 @@ The site comes from the ``site`` and ``site_url`` fixtures of tests/integration/
 
 from __future__ import annotations
 
+import browser
 import pytest
 from test_site import PAGES, site, site_url, toc_docnames  # noqa: F401  (fixtures by name)
 
@@ -118,11 +119,7 @@ def open_page(chromium, url: str, viewport: dict[str, int]):
         page.wait_for_url(f"**/{toc_docnames()[0]}.html", timeout=30_000)
         page.wait_for_load_state("load")
     if page.evaluate("() => document.querySelector('.math') !== null"):
-        page.wait_for_function(
-            "() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-            timeout=30_000,
-        )
-        page.evaluate("() => MathJax.startup.promise.then(() => true)")
+        browser.typeset_all_math(page)
     return context, page
 
 
