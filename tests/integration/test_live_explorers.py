@@ -216,6 +216,8 @@ def test_the_playground_buttons_step_play_pause_and_reset(chromium, site_url, wi
         view = page.locator(".bpl-live-explorer", has=page.locator(".bpl-live-playground"))
         view.scroll_into_view_if_needed()
         wait_for_status(page, view, explorer.status, "at first")
+        # trained in the Web Worker, not on the page's thread (its fallback)
+        assert view.locator(".bpl-live-playground").get_attribute("data-trained-in") == "worker"
         view.locator("button.bpl-playground-reset").click()
         explorer.reset()
         start = explorer.status
@@ -245,6 +247,33 @@ def test_the_playground_buttons_step_play_pause_and_reset(chromium, site_url, wi
         assert paused == explorer.status
         view.locator("button.bpl-playground-reset").click()
         wait_for_status(page, view, start, "after the second reset")
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_playground_trains_on_the_page_where_there_is_no_worker(chromium, site_url):
+    """A browser without Web Workers (or a page that forbids them): chapter 5's playground
+    trains on the page's own thread instead, in animation-frame slices, and shows Python's
+    status, before and after a layer is added."""
+    from backprop_lab.explorers.training import TrainingExplorer
+
+    docname = "book/05_putting_it_together"
+    explorer = next(e for e in live_explorers(docname) if isinstance(e, TrainingExplorer))
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.add_init_script("delete window.Worker;")
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
+        view = page.locator(".bpl-live-explorer", has=page.locator(".bpl-live-playground"))
+        view.scroll_into_view_if_needed()
+        wait_for_status(page, view, explorer.status, "at first")
+        assert view.locator(".bpl-live-playground").get_attribute("data-trained-in") == "page"
+        view.locator('button[aria-label="add a hidden layer"]').click()
+        explorer.hidden_layers = (*explorer.hidden_layers, explorer.hidden_layers[-1])  # as + does
+        wait_for_status(page, view, explorer.status, "after adding a layer")
         assert not watch.problems(), watch.problems()
     finally:
         context.close()

@@ -51,8 +51,10 @@
  *   `updatesPerEpoch`, `batchSize`, `snapshots` ([{iteration, weights, biases}] with
  *   Float64Arrays, row by row), `snapshotEvery`;
  * - `trainSteps(net, X, Y, options)` -> a generator: `train` one update a `next()`,
- *   yielding `{t, loss, validationLoss, network()}` and returning `train`'s history (for
- *   pages that train as they draw);
+ *   yielding `{t, loss, validationLoss, network(), parameters()}` and returning `train`'s
+ *   history (for pages that train as they draw); `withParameters(net, flat)` -> a copy of
+ *   `net` with the parameters `parameters()` gave (one Float64Array, cheap to keep or to
+ *   send to a Web Worker);
  * - `chainRule(net, x, y, param)` -> the factors of `bl.chain_rule(net, x, y, param)`:
  *   `{param, loss, value, nPaths, factors: [{text, value, terms}]}` (each factor's `text`
  *   as the package's `Factor.text`; `terms` for the sum over the next layer);
@@ -804,9 +806,10 @@ export function train(net, X, Y, options = {}) {
  * `train` one update at a time, for pages that must not freeze (chapters 4 to 6): a
  * generator with `train`'s arguments. The first `next()` makes the initial pass and yields
  * the progress at t = 0; each later `next()` makes one update and yields the progress at
- * the new t: `{t, loss, validationLoss, network()}` (`loss` and `validationLoss` are the
- * history's buffers, filled for 0 .. t; `network()` a copy of `net` with the current
- * parameters). The generator's return value is `train`'s history, and `net` is then
+ * the new t: `{t, loss, validationLoss, network(), parameters()}` (`loss` and
+ * `validationLoss` are the history's buffers, filled for 0 .. t; `network()` a copy of `net`
+ * with the current parameters; `parameters()` the same numbers as one Float64Array, each
+ * weights[l] row by row then each biases[l], which `withParameters` turns back into a net). The generator's return value is `train`'s history, and `net` is then
  * trained, exactly as after `train` (the same updates in the same order).
  */
 export function* trainSteps(net, X, Y, options = {}) {
@@ -928,6 +931,7 @@ export function* trainSteps(net, X, Y, options = {}) {
       weights: _layout(m, W, true, m.nested),
       biases: _layout(m, B, false, m.nested),
     }),
+    parameters: () => _flatParameters(W, B),
   };
   for (;;) {
     if (!(lossNow <= limit)) {
@@ -1093,6 +1097,44 @@ export function* trainSteps(net, X, Y, options = {}) {
     snapshots: kept,
     snapshotEvery: snapEvery,
   };
+}
+
+/** All the parameters in one Float64Array: each W[l] (row by row), then each b[l]. */
+function _flatParameters(W, B) {
+  let count = 0;
+  for (const part of W) count += part.length;
+  for (const part of B) count += part.length;
+  const flat = new Float64Array(count);
+  let at = 0;
+  for (const part of [...W, ...B]) {
+    flat.set(part, at);
+    at += part.length;
+  }
+  return flat;
+}
+
+/**
+ * A copy of `net` whose parameters are read from `flat` (each weights[l] row by row, then
+ * each biases[l]: what a training progress's `parameters()` gives), in the layout `net`'s
+ * own parameters are given in (nested arrays or Float64Arrays). Cheap to store and to send
+ * to or from a Web Worker; this turns it back into a network.
+ */
+export function withParameters(net, flat) {
+  const m = _model(net);
+  const count = m.W.reduce((s, w) => s + w.length, 0) + m.b.reduce((s, v) => s + v.length, 0);
+  if (!flat || typeof flat.length !== "number" || flat.length !== count) {
+    throw new RangeError(`flat must hold the network's ${count} parameters; got ${_shown(flat)}`);
+  }
+  const values = flat instanceof Float64Array ? flat : Float64Array.from(flat);
+  let at = 0;
+  const take = (part) => {
+    const taken = values.slice(at, at + part.length);
+    at += part.length;
+    return taken;
+  };
+  const W = m.W.map(take);
+  const B = m.b.map(take);
+  return { ...net, weights: _layout(m, W, true, m.nested), biases: _layout(m, B, false, m.nested) };
 }
 
 // -------------------------------------------------------------------------- chain rule

@@ -4,9 +4,11 @@
  * The data come from the generator Python and the page share (`playgroundData`), the
  * inputs from the chosen features (`inputFeatures`), the network from the portable start
  * (`portableNetwork`), and the training from the engine's stepwise trainer (`trainSteps`),
- * run in animation-frame slices (`runInFrames`) so that a long run never freezes the page:
- * the picture draws as the run goes. Every update's network is kept, so the iterations
- * slider, play, step and reset only show another one.
+ * run in a Web Worker (below: this module, started a second time off the page's thread),
+ * or where there is none in animation-frame slices (`runInFrames`), so that a long run
+ * never freezes the page: the picture draws as the run goes. Every update's parameters
+ * are kept (one Float64Array each; a network is made from them when shown), so the
+ * iterations slider, play, step and reset only show another one.
  *
  * Panels: the network (inputs, each hidden neuron's output as a small picture, each
  * weight's sign by colour and size by width; hover or focus a weight for its value, its
@@ -245,17 +247,19 @@ function playgroundCopy(net) {
 // ------------------------------------------------------------------------- the run
 
 /**
- * A run that keeps every update's network: `{setup, nets, loss, validationLoss, t, history,
- * done}`, and `steps`, the generator that trains it one update per `next()`.
+ * A run that keeps every update's parameters: `{setup, params, nets, loss, validationLoss,
+ * t, history, done}` (`params[t]` the flat parameters after t updates, `nets[t]` the
+ * network made from them once shown: `playgroundNet`), and `steps`, the generator that
+ * trains it one update per `next()`.
  */
 function playgroundRun(setup) {
-  const run = { setup, nets: [], loss: null, validationLoss: null, t: -1, history: null, done: false };
+  const run = { setup, params: [], nets: [], loss: null, validationLoss: null, t: -1, history: null, done: false };
   run.steps = (function* recording() {
     const steps = trainSteps(playgroundCopy(setup.start), setup.X, setup.Y, setup.options);
     let next = steps.next();
     while (!next.done) {
       const p = next.value;
-      run.nets[p.t] = p.network();
+      run.params[p.t] = p.parameters();
       run.loss = p.loss;
       run.validationLoss = p.validationLoss;
       run.t = p.t;
@@ -269,11 +273,189 @@ function playgroundRun(setup) {
   return run;
 }
 
+/** The network of `run` after `t` updates (made from its parameters the first time). */
+function playgroundNet(run, t) {
+  if (run.nets[t] === undefined && run.params[t] !== undefined) {
+    run.nets[t] = withParameters(run.setup.start, run.params[t]);
+  }
+  return run.nets[t];
+}
+
 /** Train the whole run now (tests, and a page without animation frames). */
 function playgroundRunAll(setup) {
   const run = playgroundRun(setup);
   for (let p = run.steps.next(); !p.done; p = run.steps.next());
   return run;
+}
+
+// ------------------------------------------------------------- training off the page's thread
+
+/*
+ * A retrain (2-8-8-1, 1000 full-batch updates and as many test losses) is about 80 ms of
+ * arithmetic; on the page's thread, in slices between pictures, it took half a second to
+ * finish and held up everything else. So the playground trains in a Web Worker: this very
+ * module (engine, drawing code, playground), started a second time from the URL it was
+ * loaded from. anywidget imports a widget's module from a blob: URL and revokes that URL
+ * once the import is done, so the worker is made while the module is evaluated, once per
+ * module. Where there is no worker (Node, a page whose security policy forbids one, a
+ * worker that failed to start) the run goes in animation-frame slices on the page's thread
+ * (`runInFrames`): the same code and the same numbers either way.
+ *
+ * Messages: to the worker `{id, settings}` (start a run; it replaces the one before) or
+ * `{stop: id}`; from it, after each slice of `PLAYGROUND_WORKER_SLICE_MS`, `{id, t, from,
+ * count, params, loss, validationLoss, history}`: the parameters of updates from .. from +
+ * count - 1 in one Float64Array (transferred), the loss buffers so far, and `history` once
+ * the run is done; or `{id, error}` (the message of what went wrong).
+ */
+const PLAYGROUND_WORKER_SLICE_MS = 30;
+const PLAYGROUND_IN_WORKER =
+  typeof WorkerGlobalScope !== "undefined" && typeof self !== "undefined" && self instanceof WorkerGlobalScope;
+
+/** The next message of a run in the worker: at least one update, then `budget` ms more. */
+function playgroundWorkerSlice(run, id, sent, budget = PLAYGROUND_WORKER_SLICE_MS) {
+  const began = performance.now();
+  let next;
+  do next = run.steps.next();
+  while (!next.done && performance.now() - began < budget);
+  const from = sent;
+  const count = Math.max(0, run.t + 1 - from);
+  const size = count ? run.params[from].length : 0;
+  const params = new Float64Array(count * size);
+  for (let k = 0; k < count; k++) params.set(run.params[from + k], k * size);
+  return {
+    id,
+    t: run.t,
+    from,
+    count,
+    params,
+    loss: run.loss ? run.loss.slice() : null,
+    validationLoss: run.validationLoss ? run.validationLoss.slice() : null,
+    history: next.done ? run.history : null,
+  };
+}
+
+/** Take a message of the worker into the page's copy of the run. */
+function playgroundReceive(run, message) {
+  const size = message.count ? message.params.length / message.count : 0;
+  for (let k = 0; k < message.count; k++) {
+    run.params[message.from + k] = message.params.subarray(k * size, (k + 1) * size);
+  }
+  run.loss = message.loss;
+  run.validationLoss = message.validationLoss;
+  run.t = message.t;
+  if (message.history) {
+    run.history = message.history;
+    run.done = true;
+  }
+}
+
+/** The worker's side: one run at a time, a slice per task, so a new run or stop gets in. */
+function playgroundServe(scope) {
+  let current = null;
+  scope.onmessage = (event) => {
+    const { id, settings, stop } = event.data;
+    if (stop !== undefined) {
+      if (stop === current) current = null;
+      return;
+    }
+    current = id;
+    let run;
+    try {
+      run = playgroundRun(playgroundSetup(settings));
+    } catch (error) {
+      scope.postMessage({ id, error: error.message });
+      return;
+    }
+    let sent = 0;
+    const slice = () => {
+      if (current !== id) return;
+      let message;
+      try {
+        message = playgroundWorkerSlice(run, id, sent);
+      } catch (error) {
+        scope.postMessage({ id, error: error.message });
+        return;
+      }
+      sent = message.from + message.count;
+      scope.postMessage(message, [message.params.buffer]);
+      if (message.history) current = null;
+      else setTimeout(slice, 0);
+    };
+    slice();
+  };
+}
+
+function playgroundStartWorker() {
+  if (PLAYGROUND_IN_WORKER || typeof Worker !== "function") return null;
+  const url = import.meta.url;
+  if (typeof url !== "string" || !url.startsWith("blob:")) return null;
+  try {
+    const worker = new Worker(url, { type: "module" });
+    worker.failed = false;
+    worker.addEventListener("error", (event) => {
+      worker.failed = true;
+      event.preventDefault();
+    });
+    return worker;
+  } catch (error) {
+    return null;
+  }
+}
+
+if (PLAYGROUND_IN_WORKER) playgroundServe(self);
+const PLAYGROUND_WORKER = playgroundStartWorker();
+let playgroundRuns = 0;
+
+/**
+ * Train `run` (made here from `settings` by `playgroundRun(playgroundSetup(settings))`) in
+ * the worker: `onFrame()` at most once an animation frame while it goes, `onDone(history)`
+ * at the end, `onError(error)`; `onLost()` if the worker turns out unable to run it (the
+ * caller then trains on the page's thread). Returns `stop()`, like `runInFrames`.
+ */
+function playgroundTrainInWorker(worker, run, settings, { onFrame, onDone, onError, onLost }) {
+  const id = ++playgroundRuns;
+  let stopped = false;
+  let drawing = false;
+  const finish = () => {
+    stopped = true;
+    worker.removeEventListener("message", listen);
+    worker.removeEventListener("error", lost);
+  };
+  const listen = (event) => {
+    const message = event.data;
+    if (stopped || message.id !== id) return;
+    if (message.error !== undefined) {
+      finish();
+      onError(new Error(message.error));
+      return;
+    }
+    const began = performance.now();
+    playgroundReceive(run, message);
+    timed("bpl worker message", began);
+    if (run.done) {
+      finish();
+      onDone(run.history);
+    } else if (!drawing) {
+      drawing = true;
+      requestAnimationFrame(() => {
+        drawing = false;
+        if (!stopped) onFrame();
+      });
+    }
+  };
+  const lost = () => {
+    if (stopped) return;
+    finish();
+    onLost();
+  };
+  worker.addEventListener("message", listen);
+  worker.addEventListener("error", lost);
+  worker.postMessage({ id, settings });
+  return () => {
+    if (stopped) return;
+    finish();
+    worker.postMessage({ stop: id });
+  };
 }
 
 /** Fraction of rows whose predicted class is the target's (`Network.accuracy`). */
@@ -299,8 +481,8 @@ function playgroundNumbers(run, iterations) {
   const { setup } = run;
   const h = run.history;
   const t = Math.min(iterations, h.iterationsRun);
-  const net = run.nets[t];
-  const end = run.nets[h.iterationsRun];
+  const net = playgroundNet(run, t);
+  const end = playgroundNet(run, h.iterationsRun);
   const n = {
     t,
     train: loss(net, setup.X, setup.Y),
@@ -344,7 +526,7 @@ function playgroundState(s, iterations) {
   const setup = playgroundSetup({ start: "", ...s, features: playgroundUsableFeatures(s.features, s.dataset) });
   const run = playgroundRunAll(setup);
   const n = playgroundNumbers(run, iterations);
-  const shown = run.nets[n.t];
+  const shown = playgroundNet(run, n.t);
   return { numbers: n, status: playgroundStatus(n), iterationsRun: run.history.iterationsRun, loss: Array.from(run.history.loss), exported: playgroundExport(shown, setup.s) };
 }
 
@@ -627,7 +809,7 @@ function render({ model, el }) {
     draw: (f) => {
       if (!view.run || view.run.t < 0) return;
       const t = view.run.done ? shownIteration() : Math.min(model.get("iterations"), view.run.t);
-      const net = view.run.nets[t];
+      const net = playgroundNet(view.run, t);
       playgroundDrawNetwork(f, f.panels[0], view, net);
       playgroundDrawRegions(f, f.panels[1], view, net);
       playgroundDrawLosses(f, f.panels[2], view, t, model.get("iterations"));
@@ -636,7 +818,7 @@ function render({ model, el }) {
   const say = createStatus(el, figure.canvas);
   const tip = playgroundPart(el, "bpl-playground-tip");
   tip.setAttribute("aria-live", "polite");
-  const shownNet = () => view.run && view.run.t >= 0 && view.run.nets[view.run.done ? shownIteration() : Math.min(model.get("iterations"), view.run.t)];
+  const shownNet = () => view.run && view.run.t >= 0 && playgroundNet(view.run, view.run.done ? shownIteration() : Math.min(model.get("iterations"), view.run.t));
   function describeFocus() {
     const net = shownNet();
     if (!view.focus || !net) {
@@ -688,8 +870,8 @@ function render({ model, el }) {
 
   function show() {
     const began = performance.now();
-    if (view.focus && view.run && view.run.nets[0]) {
-      const sizes = view.run.nets[0].sizes;
+    if (view.focus && view.run && view.run.params[0]) {
+      const sizes = view.run.setup.start.sizes;
       const { l, i, j } = view.focus;
       if (l >= sizes.length - 1 || i >= sizes[l] || j >= sizes[l + 1]) view.focus = null;
     }
@@ -716,8 +898,7 @@ function render({ model, el }) {
       return;
     }
     view.run = playgroundRun(view.setup);
-    view.stop = runInFrames(view.run.steps, {
-      budget: 8,
+    const handlers = {
       onFrame: () => show(),
       onDone: () => {
         view.stop = null;
@@ -727,7 +908,18 @@ function render({ model, el }) {
         view.stop = null;
         say(`${error.message}. The picture still shows the last valid setting.`);
       },
-    });
+    };
+    const onThisThread = () => {
+      el.dataset.trainedIn = "page";
+      view.run = playgroundRun(view.setup);
+      view.stop = runInFrames(view.run.steps, { budget: 8, ...handlers });
+    };
+    if (PLAYGROUND_WORKER && !PLAYGROUND_WORKER.failed) {
+      el.dataset.trainedIn = "worker"; // where the run is made (read by the browser tests)
+      view.stop = playgroundTrainInWorker(PLAYGROUND_WORKER, view.run, s, { ...handlers, onLost: onThisThread });
+    } else {
+      onThisThread();
+    }
     drawButtons();
   }
 

@@ -45,7 +45,10 @@ function run(c) {
         }
         ts.push(value.t);
         prefixesAgree.push([value.t, Array.from(value.loss.subarray(0, value.t + 1))]);
-        if (value.t === c.at) at = value.network();
+        if (value.t === c.at) {
+          at = value.network();
+          at.fromParameters = engine.withParameters(c.net, value.parameters());
+        }
       }
     }
     case "chainRule":

@@ -305,6 +305,11 @@ def add_step_cases() -> None:
                 for layer, w in enumerate(partial.weights):
                     got = decode(result["at"]["weights"][layer]).ravel()
                     assert_close(got, w.ravel(), RTOL, f"W{layer + 1} after {at} steps")
+                # parameters() as one flat array, back into a net: exactly network()
+                rebuilt = result["at"]["fromParameters"]
+                assert rebuilt["weights"] == result["at"]["weights"]
+                assert rebuilt["biases"] == result["at"]["biases"]
+                assert rebuilt["sizes"] == result["at"]["sizes"]
 
         TABLE.add(f"train-steps-{name}", case, check)
 
@@ -770,6 +775,15 @@ def add_error_cases() -> None:
         "error-playground-split",
         {"op": "playgroundData", "name": "xor", "options": {"nSamples": 10, "testFraction": 0.01}},
         data_check,
+    )
+
+    def flat_check(answer):  # net 2-3-1 has 2*3 + 3*1 + 3 + 1 = 13 parameters
+        assert "flat" in answer["error"] and "13 parameters" in answer["error"], answer
+
+    TABLE.add(
+        "error-with-parameters-count",
+        {"op": "call", "fn": "withParameters", "args": [net_json(net), [0.0] * 12]},
+        flat_check,
     )
 
 

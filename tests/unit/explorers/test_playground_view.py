@@ -241,3 +241,53 @@ def test_the_address_keeps_the_settings_it_can_show(tmp_path):
         "iterations": 7,
         "batch_size": choices["batch_size"].index("16"),
     }
+
+
+# The worker's side driven by hand: each message of a run in the worker
+# (`playgroundWorkerSlice`) goes through a structured clone, as postMessage sends it, into
+# a second run on the page's side (`playgroundReceive`), as `playgroundTrainInWorker` does.
+THROUGH_MESSAGES = """
+function stateThroughMessages(s, iterations, budget) {
+  const settings = { start: "", ...s, features: playgroundUsableFeatures(s.features, s.dataset) };
+  const inWorker = playgroundRun(playgroundSetup(settings));
+  const onPage = playgroundRun(playgroundSetup(settings));
+  let sent = 0;
+  let messages = 0;
+  for (;;) {
+    const message = structuredClone(playgroundWorkerSlice(inWorker, 7, sent, budget));
+    sent = message.from + message.count;
+    playgroundReceive(onPage, message);
+    messages += 1;
+    if (message.history) break;
+  }
+  const n = playgroundNumbers(onPage, iterations);
+  const shown = playgroundNet(onPage, n.t);
+  return { messages, status: playgroundStatus(n), iterationsRun: onPage.history.iterationsRun,
+           loss: Array.from(onPage.history.loss), exported: playgroundExport(shown, onPage.setup.s) };
+}
+"""
+
+
+def test_a_run_sent_in_worker_messages_is_the_run_trained_on_the_page(answers, tmp_path):
+    """The page shows the same run whether it trained on its own thread or in the Web
+    Worker: one update per message (budget 0 ms) and a few milliseconds per message give
+    the same status, loss history and exported network as the page's own run."""
+    calls = []
+    for budget in (0, 3):
+        calls += [
+            {
+                "fn": "stateThroughMessages",
+                "args": [page_settings(e), int(e.controls["iterations"].value), budget],
+            }
+            for _, e, _ in answers
+        ]
+    got = call_view("playground.js", ["stateThroughMessages"], calls, tmp_path, THROUGH_MESSAGES)
+    through = got["answers"]
+    for k, (kwargs, _, own) in enumerate(answers * 2):
+        assert "result" in through[k], (kwargs, through[k])
+        sent, direct = through[k]["result"], own["result"]
+        assert sent["status"] == direct["status"], kwargs
+        assert sent["loss"] == direct["loss"], kwargs
+        assert sent["exported"] == direct["exported"], kwargs
+        if k < len(answers):  # one update per message: one for each t, and the end's
+            assert sent["messages"] == direct["iterationsRun"] + 2, kwargs
