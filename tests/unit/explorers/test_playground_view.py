@@ -263,7 +263,8 @@ function stateThroughMessages(s, iterations, budget) {
   const n = playgroundNumbers(onPage, iterations);
   const shown = playgroundNet(onPage, n.t);
   return { messages, status: playgroundStatus(n), iterationsRun: onPage.history.iterationsRun,
-           loss: Array.from(onPage.history.loss), exported: playgroundExport(shown, onPage.setup.s) };
+           loss: Array.from(onPage.history.loss),
+           exported: playgroundExport(shown, onPage.setup.s) };
 }
 """
 
