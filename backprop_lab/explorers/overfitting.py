@@ -27,6 +27,7 @@ from backprop_lab.nn.portable_random import portable_network
 __all__ = [
     "OverfittingExplorer",
     "OverfittingView",
+    "SineFitTraits",
     "noise_floor",
     "overfitting_data",
     "overfitting_start",
@@ -82,14 +83,12 @@ def overfitting_start(hidden_units: int, seed: int = 0) -> Network:
     return portable_network([1, hidden_units, 1], "tanh", "identity", "squared_error", seed)
 
 
-class OverfittingView(BrowserView):
-    """The overfitting explorer's picture (``js/overfitting.js``)."""
+class SineFitTraits(traitlets.HasTraits):
+    """What a view of a run on the noisy sine points reads (chapter 6's overfitting and
+    stopping views): the start, the run and the points, which the page trains on."""
 
-    _view_file = "overfitting.js"
     hidden_units = traitlets.Int(20).tag(sync=True)
-    iterations = traitlets.Int(2000).tag(sync=True)
     max_iterations = traitlets.Int(2000).tag(sync=True)
-    snapshot_every = traitlets.Int(25).tag(sync=True)
     learning_rate = traitlets.Float(0.2).tag(sync=True)
     seed = traitlets.Int(0).tag(sync=True)
     """Seed of the initial weights (the portable generator)."""
@@ -97,6 +96,14 @@ class OverfittingView(BrowserView):
     train_Y = traitlets.List().tag(sync=True)
     validation_X = traitlets.List().tag(sync=True)
     validation_Y = traitlets.List().tag(sync=True)
+
+
+class OverfittingView(SineFitTraits, BrowserView):
+    """The overfitting explorer's picture (``js/overfitting.js``)."""
+
+    _view_file = "overfitting.js"
+    iterations = traitlets.Int(2000).tag(sync=True)
+    snapshot_every = traitlets.Int(25).tag(sync=True)
     floor = traitlets.Float(0.0).tag(sync=True)
     grid = traitlets.List().tag(sync=True)
     """Where the true curve is drawn (161 numbers from -1 to 1) ..."""

@@ -16,27 +16,18 @@ import traitlets
 from backprop_lab.checks.arguments import check_integer, check_number
 from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
-from backprop_lab.explorers.overfitting import overfitting_data, overfitting_start
+from backprop_lab.explorers.overfitting import SineFitTraits, overfitting_data, overfitting_start
 from backprop_lab.nn.history import TrainingHistory
 
 __all__ = ["StoppingExplorer", "StoppingView"]
 
 
-class StoppingView(BrowserView):
+class StoppingView(SineFitTraits, BrowserView):
     """The stopping explorer's picture (``js/stopping.js``)."""
 
     _view_file = "stopping.js"
     tolerance = traitlets.Float(1e-5).tag(sync=True)
     patience = traitlets.Int(100).tag(sync=True)
-    hidden_units = traitlets.Int(20).tag(sync=True)
-    max_iterations = traitlets.Int(2000).tag(sync=True)
-    learning_rate = traitlets.Float(0.2).tag(sync=True)
-    seed = traitlets.Int(0).tag(sync=True)
-    """Seed of the initial weights (the portable generator)."""
-    train_X = traitlets.List().tag(sync=True)
-    train_Y = traitlets.List().tag(sync=True)
-    validation_X = traitlets.List().tag(sync=True)
-    validation_Y = traitlets.List().tag(sync=True)
 
 
 class StoppingExplorer(LiveExplorer):
