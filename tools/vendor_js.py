@@ -51,8 +51,10 @@ PACKAGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
         ],
     ),
     "requirejs": ("2.3.8", [("require.js", "requirejs/require.js")]),
-    # embed-amd.js defines @jupyter-widgets/base, controls and html-manager as named AMD
-    # modules; the hashed files next to it are the icon fonts its CSS refers to, which it
+    # libembed-amd.js defines @jupyter-widgets/base, controls and html-manager as named AMD
+    # modules (it is embed-amd.js without the last lines, which render the widgets only at
+    # the window's load event: widgets-setup.js starts them at DOMContentLoaded instead);
+    # the hashed files next to it are the icon fonts its CSS refers to, which it
     # fetches from <RequireJS baseUrl>/@jupyter-widgets/html-manager/dist/, so the npm
     # layout is kept under widgets/ (the baseUrl that widgets-setup.js sets).
     "@jupyter-widgets/html-manager": (
@@ -61,10 +63,10 @@ PACKAGES: dict[str, tuple[str, list[tuple[str, str]]]] = {
     ),
 }
 
-# Files of html-manager's dist/ that a page never loads: the non-AMD bundle, the library
-# copy that embed-amd.js already contains, and licence/source-map files.
+# Files of html-manager's dist/ that a page never loads: the non-AMD bundle, embed-amd.js
+# (libembed-amd.js and a start at the load event), and licence/source-map files.
 SKIP_SUFFIXES = (".map", ".LICENSE.txt")
-SKIP_NAMES = {"embed.js", "libembed-amd.js"}
+SKIP_NAMES = {"embed.js", "embed-amd.js"}
 
 STAMP = ".vendored"
 

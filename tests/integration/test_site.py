@@ -356,7 +356,7 @@ def test_pages_with_math_and_widgets_exist(site):
             for asset in (
                 "requirejs/require.js",
                 "widgets-setup.js",
-                "widgets/@jupyter-widgets/html-manager/dist/embed-amd.js",
+                "widgets/@jupyter-widgets/html-manager/dist/libembed-amd.js",
             ):
                 assert f"_static/{asset}" in html, f"{page}: {asset} is not loaded"
 
