@@ -17,6 +17,7 @@ which the browser writes word for word as Python computes it) and display in a n
 
 from __future__ import annotations
 
+import html
 import math
 from functools import cache
 from pathlib import Path
@@ -27,6 +28,7 @@ import ipywidgets as widgets
 import traitlets
 
 from backprop_lab.explorers.js_engine import widget_esm
+from backprop_lab.textbook.site import building_site
 
 __all__ = ["JS_FOLDER", "BrowserView", "LiveExplorer", "view_module"]
 
@@ -148,6 +150,27 @@ class LiveExplorer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+    def noscript_html(self) -> str:
+        """What the explorer shows now, in words, for a reader without JavaScript.
+
+        On the website every explorer computes in the page; without JavaScript it cannot,
+        and this ``<noscript>`` paragraph (shown only then) says so and gives the status
+        line of its starting settings.
+        """
+        return (
+            '<noscript><p class="bpl-noscript">This explorer computes and draws in your '
+            "browser, which needs JavaScript; with its starting settings it says: "
+            f"<em>{html.escape(self.status)}</em></p></noscript>"
+        )
+
+    def _ipython_display_(self) -> None:
+        """Show the explorer; when the website is built, also its ``noscript_html``."""
+        from IPython.display import HTML, display
+
+        display(self.widget)
+        if building_site():
+            display(HTML(self.noscript_html()))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

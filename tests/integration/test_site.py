@@ -326,6 +326,44 @@ def test_equations_are_typeset_near_the_window_and_all_before_printing(chromium,
         context.close()
 
 
+NOSCRIPT = re.compile(r'<noscript><p class="bpl-noscript">(.*?)</p></noscript>', re.S)
+VIEW = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">')
+
+
+@pytest.mark.browser
+def test_without_javascript_each_explorer_says_what_it_shows(chromium, site, site_url):
+    """A reader with JavaScript off: under each explorer of every chapter, a paragraph says
+    that it needs JavaScript and gives its starting status line; with JavaScript on that
+    paragraph is not shown."""
+    chapters = [p for p in PAGES if p.startswith("book/0") and (site / p).exists()]
+    expected = {}
+    for page_name in chapters:
+        html = (site / page_name).read_text(encoding="utf-8")
+        views, notes = len(VIEW.findall(html)), NOSCRIPT.findall(html)
+        assert len(notes) == views, f"{page_name}: {views} explorers, {len(notes)} notes"
+        expected[page_name] = views
+    assert sum(expected.values()) >= 12, expected  # every live explorer of chapters 1-7
+    context = chromium.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        for page_name, views in expected.items():
+            page.goto(site_url + page_name, wait_until="load", timeout=60_000)
+            notes = page.locator("p.bpl-noscript")
+            assert notes.count() == views, page_name
+            for k in range(views):
+                assert notes.nth(k).is_visible(), f"{page_name}: note {k} is hidden"
+                assert "JavaScript" in notes.nth(k).inner_text()
+    finally:
+        context.close()
+    context = chromium.new_context()
+    try:
+        page = context.new_page()
+        page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
+        assert page.locator("p.bpl-noscript").count() == 0  # not parsed as HTML with JS on
+    finally:
+        context.close()
+
+
 # --- the site as a whole (no browser needed) -----------------------------------------------
 
 

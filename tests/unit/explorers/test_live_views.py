@@ -7,6 +7,7 @@ Node 20 is a prerequisite: without ``node`` on PATH these tests skip (they fail 
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import shutil
@@ -247,3 +248,26 @@ def test_an_explorer_closed_by_with_leaves_no_widget_open_and_keeps_its_numbers(
         assert all(part.comm is not None for part in parts)  # open inside
     assert all(part.comm is None for part in parts)  # every one closed after
     assert explorer.status == status
+
+
+def test_on_the_website_an_explorer_also_says_its_status_to_readers_without_javascript(
+    monkeypatch,
+):
+    """Displayed while the site is built, an explorer is its widget and then a <noscript>
+    paragraph with its status line (escaped); in JupyterLab only the widget."""
+    import IPython.display
+
+    shown: list[Any] = []
+    monkeypatch.setattr(IPython.display, "display", lambda *objects: shown.extend(objects))
+    explorer = bl.NeuronExplorer()
+    monkeypatch.setenv("BACKPROP_LAB_SITE", "1")
+    explorer._ipython_display_()
+    assert len(shown) == 2 and shown[0] is explorer.widget
+    text = shown[1].data
+    assert text.startswith("<noscript>") and text.endswith("</noscript>")
+    assert html.escape(explorer.status) in text and "JavaScript" in text
+    shown.clear()
+    monkeypatch.setenv("BACKPROP_LAB_SITE", "")
+    explorer._ipython_display_()
+    assert shown == [explorer.widget]
+    explorer.close()
