@@ -210,13 +210,13 @@ def _numbers_sum(values: list[float]) -> str:
 
 
 def _sum_rows(terms: list[str], per_row: int = 1) -> list[str]:
-    """The ``aligned`` rows ``&= t_0 + ...``, ``&\\quad + t_k + ...`` of a sum, ``per_row``
+    """The ``aligned`` rows ``&= t_0 + ...``, ``&\\quad {}+ t_k + ...`` of a sum, ``per_row``
     terms to a row, so that a row stays narrow enough for a phone's column (358 px at a
     390 px wide window; the longest row of chapter 3's chain of ``W1[0,0]`` was 363 px)."""
     rows = []
     for start in range(0, len(terms), per_row):
         row = " + ".join(terms[start : start + per_row])
-        rows.append(f"&= {row}" if start == 0 else f"&\\quad + {row}")
+        rows.append(f"&= {row}" if start == 0 else f"&\\quad {{}}+ {row}")
     return rows
 
 

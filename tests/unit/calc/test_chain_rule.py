@@ -414,12 +414,12 @@ def test_markdown_display_of_a_hidden_weight(classic):
     assert (
         r"&= \frac{\partial E}{\partial \hat y_{0}} \, \frac{\partial \hat y_{0}}"
         r"{\partial z^{(2)}_{0}} \, w^{(2)}_{0,0} \\" + "\n"
-        r"&\quad + \frac{\partial E}{\partial \hat y_{1}} \, \frac{\partial \hat y_{1}}"
+        r"&\quad {}+ \frac{\partial E}{\partial \hat y_{1}} \, \frac{\partial \hat y_{1}}"
         r"{\partial z^{(2)}_{1}} \, w^{(2)}_{0,1} \\"
     ) in equation
     assert (
         r"&= (0.741365 \cdot 0.186816 \cdot 0.4) \\" + "\n"
-        r"&\quad + ((-0.217072) \cdot 0.17551 \cdot 0.5) \\"
+        r"&\quad {}+ ((-0.217072) \cdot 0.17551 \cdot 0.5) \\"
     ) in equation
     assert r"&= 0.0553994 + (-0.0190491) \\" in equation
     assert equation.rstrip().endswith(r"&= 0.0363503" + "\n" + r"\end{aligned}")
