@@ -32,6 +32,9 @@ purpose (an 8-point legend) is not measured; a PNG without ``pHYs`` counts as 10
 The pictures measured are those of the article's figures and cell outputs (icons and the
 logo are not figures); one shown at its natural size or larger is not shrunk and so passes.
 
+**Chapter 3's chain-rule displays fit a phone's column** (``bl.chain_rule``'s rich display:
+its equation and its list of factors), with nothing to scroll sideways.
+
 The site comes from the ``site`` and ``site_url`` fixtures of tests/integration/test_site.py
 (built by ``make site``); a page in PAGES that a partial build did not produce is skipped.
 """
@@ -304,3 +307,48 @@ def test_figures_are_readable_on_a_phone(chromium, site, site_url, page):  # noq
     built(site, page)
     problems = unreadable_figures(chromium, site_url + page, page)
     assert not problems, f"{page} at 390 px:\n  " + "\n  ".join(problems)
+
+
+# At phone width, in every output of chapter 3 that displays a bl.chain_rule: the widest
+# typeset formula (display or inline) and any element wider than the output's column.
+CHAIN_RULE_WIDTHS = """
+() => Array.from(document.querySelectorAll("div.cell_output"))
+  .filter((output) => output.textContent.includes("Chain rule for the"))
+  .map((output) => {
+    const column = output.getBoundingClientRect();
+    const wide = Array.from(output.querySelectorAll("mjx-math, table, li, p"))
+      .filter((el) => el.getBoundingClientRect().right > column.right + 1)
+      .map((el) => el.tagName + ": " + el.textContent.replace(/\\s+/g, " ").trim().slice(0, 60));
+    const formulas = Array.from(output.querySelectorAll("mjx-math"));
+    return {
+      column: Math.round(column.width),
+      widest: Math.round(Math.max(...formulas.map((m) => m.getBoundingClientRect().width))),
+      formulas: formulas.length,
+      wide,
+    };
+  })
+"""
+
+
+@pytest.mark.browser
+def test_chain_rule_displays_fit_a_phone(chromium, site, site_url):  # noqa: F811
+    page_name = "book/03_backpropagation.html"
+    built(site, page_name)
+    context, page = open_page(chromium, site_url + page_name, PHONE)
+    try:
+        # MathJax may typeset lazily, as the maths scrolls into view
+        outputs = page.locator("div.cell_output", has_text="Chain rule for the")
+        for k in range(outputs.count()):
+            outputs.nth(k).scroll_into_view_if_needed()
+            outputs.nth(k).evaluate(
+                "(output) => new Promise((done) => { const check = () =>"
+                " output.querySelector('mjx-lazy') ? setTimeout(check, 50) : done(); check(); })"
+            )
+        displays = page.evaluate(CHAIN_RULE_WIDTHS)
+    finally:
+        context.close()
+    assert len(displays) >= 2, displays  # the chains of W2[0,0] and W1[0,0]
+    for display in displays:
+        assert display["formulas"] > 3, display  # typeset: the equation and the list's symbols
+        assert display["widest"] <= display["column"] + 1, display
+        assert not display["wide"], display
