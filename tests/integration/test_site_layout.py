@@ -32,6 +32,10 @@ purpose (an 8-point legend) is not measured; a PNG without ``pHYs`` counts as 10
 The pictures measured are those of the article's figures and cell outputs (icons and the
 logo are not figures); one shown at its natural size or larger is not shrunk and so passes.
 
+**Chapter 5's training animation fits a phone's column**: matplotlib's player sets no width
+limit of its own (its slider is 374 px), so the CSS shrinks its frame and slider and wraps
+its buttons.
+
 **Chapter 3's chain-rule displays fit a phone's column** (``bl.chain_rule``'s rich display:
 its equation and its list of factors), with nothing to scroll sideways.
 
@@ -352,3 +356,35 @@ def test_chain_rule_displays_fit_a_phone(chromium, site, site_url):  # noqa: F81
         assert display["formulas"] > 3, display  # typeset: the equation and the list's symbols
         assert display["widest"] <= display["column"] + 1, display
         assert not display["wide"], display
+
+
+# The parts of matplotlib's animation player whose right edge is past its output's column.
+PLAYER_OVERFLOW = """
+(output) => {
+  const column = output.getBoundingClientRect();
+  const parts = output.querySelectorAll(
+    ".animation, .animation img, .anim-slider, .anim-buttons button, .anim-state");
+  return {
+    parts: parts.length,
+    out: Array.from(parts)
+      .filter((el) => el.getBoundingClientRect().right > column.right + 1)
+      .map((el) => `${el.tagName}.${el.className}: right edge ${
+        Math.round(el.getBoundingClientRect().right)} > ${Math.round(column.right)}`),
+  };
+}
+"""
+
+
+@pytest.mark.browser
+def test_the_training_animation_fits_a_phone(chromium, site, site_url):  # noqa: F811
+    page_name = "book/05_putting_it_together.html"
+    built(site, page_name)
+    context, page = open_page(chromium, site_url + page_name, PHONE)
+    try:
+        output = page.locator("div.cell_output", has=page.locator(".animation")).first
+        output.scroll_into_view_if_needed()
+        found = output.evaluate(PLAYER_OVERFLOW)
+    finally:
+        context.close()
+    assert found["parts"] >= 13, found  # player, frame, slider, ten buttons, the mode form
+    assert not found["out"], found
