@@ -200,10 +200,24 @@ def _numbers_product(values: list[float]) -> str:
     return " \\cdot ".join(_latex_number(v, wrap=len(values) > 1) for v in values)
 
 
+def _numbers_terms(values: list[float]) -> list[str]:
+    """The terms of a sum of numbers, each after the first in parentheses if negative."""
+    return [_latex_number(values[0])] + [_latex_number(v, wrap=True) for v in values[1:]]
+
+
 def _numbers_sum(values: list[float]) -> str:
-    parts = [_latex_number(values[0])]
-    parts += [_latex_number(v, wrap=True) for v in values[1:]]
-    return " + ".join(parts)
+    return " + ".join(_numbers_terms(values))
+
+
+def _sum_rows(terms: list[str], per_row: int = 1) -> list[str]:
+    """The ``aligned`` rows ``&= t_0 + ...``, ``&\\quad {}+ t_k + ...`` of a sum, ``per_row``
+    terms to a row, so that a row stays narrow enough for a phone's column (358 px at a
+    390 px wide window; the longest row of chapter 3's chain of ``W1[0,0]`` was 363 px)."""
+    rows = []
+    for start in range(0, len(terms), per_row):
+        row = " + ".join(terms[start : start + per_row])
+        rows.append(f"&= {row}" if start == 0 else f"&\\quad {{}}+ {row}")
+    return rows
 
 
 _ACTIVATION_WORDS = {
@@ -581,44 +595,43 @@ class ChainRule:
         if include_sum and summed is not None:
             terms = summed.terms
             rows = [f"{summed.symbol} &= {summed.formula}"]
-            rows.append(f"&= {' + '.join(t.symbol for t in terms)}")
+            # one term of the sum to a row (a phone's column holds one, not two)
+            rows += _sum_rows([t.symbol for t in terms])
             if len(terms) <= 4 and any(len(t.factors) > 1 for t in terms):
                 products = [
                     "(" + _numbers_product([f.value for f in t.factors]) + ")" for t in terms
                 ]
                 if len(terms) == 1:
                     products = [_numbers_product([f.value for f in terms[0].factors])]
-                rows.append(f"&= {' + '.join(products)}")
+                rows += _sum_rows(products)
             if len(terms) > 1:
-                rows.append(f"&= {_numbers_sum([t.value for t in terms])}")
+                rows += _sum_rows(_numbers_terms([t.value for t in terms]), per_row=3)
             rows.append(f"&= {_latex_number(summed.value)}")
             # a little space between the chain and the expansion of its sum
             body += " \\\\[1ex]\n" + " \\\\\n".join(rows)
         return f"\\begin{{aligned}}\n{body}\n\\end{{aligned}}"
 
-    def _table_rows(self) -> list[tuple[str, str, str, str, str]]:
-        rows = []
+    def _factor_items(self) -> list[str]:
+        """The factors as a Markdown list: symbol, formula, value and meaning of each, and
+        under a sum its terms (one path each) as a nested list.
+
+        A list rather than a five-column table: its lines wrap in a phone's column (358 px
+        at a 390 px wide window), where such a table had to scroll sideways.
+        """
+        items = []
         for number, factor in enumerate(self.factors, start=1):
-            rows.append(
-                (
-                    str(number),
-                    f"${factor.symbol}$",
-                    _plain(factor.value, 9),
-                    f"${factor.formula}$",
-                    factor.meaning,
-                )
+            items.append(
+                f"{number}. ${factor.symbol}$ $= {factor.formula}$ "
+                f"$= {_plain(factor.value, 9)}$ \N{EM DASH} {factor.meaning}"
             )
             for term in factor.terms:
-                rows.append(
-                    (
-                        f"{number}.{term.neuron}",
-                        f"${term.symbol}$",
-                        _plain(term.value, 9),
-                        "$" + _numbers_product([f.value for f in term.factors]) + "$",
-                        f"the path through neuron {term.neuron} of layer {self.ref.layer + 1}",
-                    )
+                numbers = _numbers_product([f.value for f in term.factors])
+                items.append(
+                    f"   - {number}.{term.neuron}, the path through neuron {term.neuron} of "
+                    f"layer {self.ref.layer + 1}: ${term.symbol}$ $= {numbers}$ "
+                    f"$= {_plain(term.value, 9)}$"
                 )
-        return rows
+        return items
 
     def _repr_markdown_(self) -> str:
         kind = "weight" if self.ref.is_weight else "bias"
@@ -631,16 +644,13 @@ class ChainRule:
             self.to_latex(),
             "$$",
             "",
-            "| step | factor | value | equals | meaning |",
-            "|---|---|---|---|---|",
-        ]
-        for row in self._table_rows():
-            lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in row) + " |")
-        lines.append("")
-        lines.append(
+            "The factors, step by step:",
+            "",
+            *self._factor_items(),
+            "",
             f"Product of the factors: {_plain(self.value, 9)}, the gradient the backward pass "
-            f"gives for `{self.param}` on this sample."
-        )
+            f"gives for `{self.param}` on this sample.",
+        ]
         return "\n".join(lines)
 
     def __repr__(self) -> str:

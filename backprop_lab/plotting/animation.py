@@ -250,7 +250,7 @@ def plot_training_state(
     iteration : int, optional
         Default: the last iteration run.
     axes : two Axes, optional
-        Model panel and loss panel; a new 1 x 2 figure if omitted.
+        Model panel and loss panel; a new 1 x 2 figure 7.2 inches wide if omitted.
     target_function : callable, optional
         For one input: the function the data were drawn around, drawn dashed.
     log : bool
@@ -279,7 +279,9 @@ def plot_training_state(
     if axes is None:
         import matplotlib.pyplot as plt
 
-        _, axes = plt.subplots(1, 2, figsize=(10.0, 4.0))
+        # drawn for the book's column (720 px at 100 dpi), not wider: a wider figure is
+        # shrunk on a phone until its text is unreadable
+        _, axes = plt.subplots(1, 2, figsize=(7.2, 3.4), layout="constrained")
     view = TrainingView(
         axes, net, X, Y, history, target_function=target_function, log=log, resolution=resolution
     )
@@ -340,7 +342,7 @@ def animate_training(
     max_frames: int = 30,
     dpi: float = 60,
     interval: float = 200,
-    figsize: tuple[float, float] = (9.0, 3.6),
+    figsize: tuple[float, float] = (7.2, 3.0),
     target_function: Callable[[np.ndarray], np.ndarray] | None = None,
     resolution: int = 50,
     palette: int | None = None,
@@ -363,6 +365,8 @@ def animate_training(
     interval : float
         Milliseconds between frames.
     figsize : (float, float)
+        Inches; the default, 432 by 180 pixels at 60 dpi, keeps the frames' 10-point text
+        at least 6 px tall where a phone's column shrinks them.
     target_function : callable, optional
         For one input, the function the data came from.
     resolution : int
@@ -444,8 +448,11 @@ def palette_frames(html: str, colours: int) -> str:
         png = base64.b64decode(match.group(2).replace("\\\n", ""))
         with Image.open(io.BytesIO(png)) as frame:
             small = frame.convert("RGB").quantize(colours, method=Image.Quantize.MEDIANCUT)
+            dpi = frame.info.get("dpi")
         out = io.BytesIO()
-        small.save(out, format="PNG", optimize=True)
+        # keeping the frame's dpi (its pHYs chunk) tells a reader how large its text is
+        # drawn (tests/integration/test_site_layout.py measures it at phone width)
+        small.save(out, format="PNG", optimize=True, **({"dpi": dpi} if dpi else {}))
         data = base64.encodebytes(out.getvalue()).decode("ascii")
         return match.group(1) + data.replace("\n", "\\\n") + '"'
 

@@ -184,7 +184,7 @@ def plot_neuron_responses(
     ax.set_xlabel("input $x$")
     ax.set_ylabel(f"output $a = {act.symbol.replace('(z)', '(wx+b)')}$")
     ax.grid(alpha=0.3)
-    ax.legend(fontsize=8)
+    ax.legend()  # matplotlib's 10 points: still legible where a phone's column shrinks it
     return lines
 
 

@@ -16,6 +16,29 @@ At a 390 px wide (phone) window an equation may be wider than the column; it mus
 scroll sideways inside its own box (the CSS gives that box a visible scrollbar) instead of
 sticking out of the page.
 
+**Figures stay readable on a phone** (issue 16). At 390 px the text column is 342-358 px
+wide and a figure wider than that is shrunk to fit, its text with it. A figure's PNG says
+its resolution (the ``pHYs`` chunk matplotlib writes: 100 dpi for the chapters' figures,
+60 for the training animation's frames), so the size at which the figure's 10-point text
+(matplotlib's default size, that of its tick labels, axis labels and legends) is shown is
+``shown width / natural width * dpi / 72 * 10`` CSS px. It must be at least
+MIN_TEXT_PX = 6 px, titles (12 pt) then being at least 7.2 px: the smallest print we found
+still legible on a phone, whose 2-3 device pixels per CSS pixel draw it 12-18 pixels tall.
+For the chapters' 100 dpi figures that is a shown scale of at least 0.432: a figure drawn
+for the book's 720 px desktop column (about 7 inches; matplotlib crops its margins) passes,
+while the 11-12 inch side-by-side figures the chapters had, shown at 0.28-0.34, put their
+labels at 3.9-4.8 px and their titles at 4.7-5.7 px, a grey blur. Smaller text drawn on
+purpose (an 8-point legend) is not measured; a PNG without ``pHYs`` counts as 100 dpi.
+The pictures measured are those of the article's figures and cell outputs (icons and the
+logo are not figures); one shown at its natural size or larger is not shrunk and so passes.
+
+**Chapter 5's training animation fits a phone's column**: matplotlib's player sets no width
+limit of its own (its slider is 374 px), so the CSS shrinks its frame and slider and wraps
+its buttons.
+
+**Chapter 3's chain-rule displays fit a phone's column** (``bl.chain_rule``'s rich display:
+its equation and its list of factors), with nothing to scroll sideways.
+
 The site comes from the ``site`` and ``site_url`` fixtures of tests/integration/test_site.py
 (built by ``make site``); a page in PAGES that a partial build did not produce is skipped.
 """
@@ -110,6 +133,108 @@ CUT_OUTPUT_LINES = """
 """
 
 
+# At phone width: every content picture of the article shrunk below its natural width, with
+# the size its 10-point text is shown at. The dpi comes from the PNG's pHYs chunk (before the
+# image data, in pixels per metre); `lazy` images are loaded first.
+MIN_TEXT_PX = 6.0
+SHRUNK_FIGURES = r"""
+async () => {
+  async function dpiOf(url) {
+    const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
+    const png = [0x89, 0x50, 0x4e, 0x47].every((b, i) => bytes[i] === b);
+    if (!png) return null;
+    const view = new DataView(bytes.buffer);
+    for (let at = 8; at + 8 <= bytes.length; ) {
+      const length = view.getUint32(at);
+      const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
+      if (type === "pHYs") return bytes[at + 16] === 1 ? view.getUint32(at + 8) * 0.0254 : null;
+      if (type === "IDAT" || type === "IEND") return null;
+      at += 12 + length;
+    }
+    return null;
+  }
+  const images = Array.from(
+    document.querySelectorAll(".bd-article figure img, .bd-article div.cell_output img"));
+  for (const img of images) img.loading = "eager";
+  await Promise.all(images.map((img) => img.decode().catch(() => null)));
+  const found = [];
+  for (const img of images) {
+    if (img.offsetParent === null || !img.naturalWidth) continue;
+    const shown = img.getBoundingClientRect().width;
+    if (shown >= img.naturalWidth - 0.5) continue;  // not shrunk: an icon, a small picture
+    const dpi = (await dpiOf(img.currentSrc || img.src)) || 100;
+    const figure = img.closest("figure");
+    const number = figure && figure.querySelector(".caption-number");
+    found.push({
+      alt: img.alt.replace(/\s+/g, " ").trim(),
+      number: number ? number.textContent.trim() : "",
+      scale: shown / img.naturalWidth,
+      dpi,
+      text: (shown / img.naturalWidth) * (dpi / 72) * 10,
+      natural: img.naturalWidth,
+      shown: Math.round(shown),
+    });
+  }
+  return found;
+}
+"""
+
+# Figures still drawn too wide, outside the brief of the session that added this test (they
+# are in chapter cells others were changing); each is the page and the start of its alt text.
+# A listed figure that becomes readable fails the test until it is taken off the list, so the
+# list only shrinks.
+NOT_YET_READABLE = {
+    "book/01_neural_networks.html": [
+        "Two bar charts over three classes.",
+        "Bar chart with two bars, blue and orange,",
+    ],
+    "book/03_backpropagation.html": [
+        "Two panels. Left: two parabolas",
+        "Two panels: the S-shaped curve",
+        "Left: the curve F = 3x cubed",
+        "Bar chart over the six first-layer weights",
+    ],
+    "book/04_updating_weights.html": ["Four panels, each a parabola"],
+    "book/appendix_measurements.html": ["Two scatter plots of the same two clouds"],
+}
+
+
+def figure_name(figure: dict) -> str:
+    """'Fig. 3.2 Two panels. Left: ...': the figure's number and the start of its alt text."""
+    return f"{figure['number']} {figure['alt'][:60] or '(no alt text)'}".strip()
+
+
+def unreadable_figures(chromium, url: str, page_name: str) -> list[str]:
+    """One line per figure whose 10-point text is under MIN_TEXT_PX at 390 px, and per
+    figure of NOT_YET_READABLE that has become readable (take it off the list)."""
+    context, page = open_page(chromium, url, PHONE)
+    try:
+        figures = page.evaluate(SHRUNK_FIGURES)
+    finally:
+        context.close()
+    known = NOT_YET_READABLE.get(page_name, [])
+    problems, seen = [], set()
+    for figure in figures:
+        listed = next((k for k in known if figure["alt"].startswith(k)), None)
+        small = figure["text"] < MIN_TEXT_PX
+        if listed is not None:
+            seen.add(listed)
+            if not small:
+                problems.append(f"now readable, take it off NOT_YET_READABLE: {listed!r}")
+        elif small:
+            problems.append(
+                f"10-point text shown at {figure['text']:.1f} px (< {MIN_TEXT_PX:g}): "
+                f"{figure['shown']} px wide of {figure['natural']} at {figure['dpi']:.0f} dpi, "
+                f"scale {figure['scale']:.2f}: {figure_name(figure)!r}"
+            )
+    problems += [
+        f"NOT_YET_READABLE lists a figure not found shrunk here: {k!r}"
+        for k in known
+        if k not in seen
+    ]
+    return problems
+
+
 def open_page(chromium, url: str, viewport: dict[str, int]):
     """A new page at ``url`` with its mathematics typeset; the caller closes its context."""
     context = chromium.new_context(viewport=viewport)
@@ -175,3 +300,88 @@ def test_wide_equations_scroll_on_a_phone(chromium, site, site_url, page):  # no
     built(site, page)
     problems = phone_problems(chromium, site_url + page)
     assert not problems, f"{page} at 390 px:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("page", PAGES)
+def test_figures_are_readable_on_a_phone(chromium, site, site_url, page):  # noqa: F811
+    built(site, page)
+    problems = unreadable_figures(chromium, site_url + page, page)
+    assert not problems, f"{page} at 390 px:\n  " + "\n  ".join(problems)
+
+
+# At phone width, in every output of chapter 3 that displays a bl.chain_rule: the widest
+# typeset formula (display or inline) and any element wider than the output's column.
+CHAIN_RULE_WIDTHS = """
+() => Array.from(document.querySelectorAll("div.cell_output"))
+  .filter((output) => output.textContent.includes("Chain rule for the"))
+  .map((output) => {
+    const column = output.getBoundingClientRect();
+    const wide = Array.from(output.querySelectorAll("mjx-math, table, li, p"))
+      .filter((el) => el.getBoundingClientRect().right > column.right + 1)
+      .map((el) => el.tagName + ": " + el.textContent.replace(/\\s+/g, " ").trim().slice(0, 60));
+    const formulas = Array.from(output.querySelectorAll("mjx-math"));
+    return {
+      column: Math.round(column.width),
+      widest: Math.round(Math.max(...formulas.map((m) => m.getBoundingClientRect().width))),
+      formulas: formulas.length,
+      wide,
+    };
+  })
+"""
+
+
+@pytest.mark.browser
+def test_chain_rule_displays_fit_a_phone(chromium, site, site_url):  # noqa: F811
+    page_name = "book/03_backpropagation.html"
+    built(site, page_name)
+    context, page = open_page(chromium, site_url + page_name, PHONE)
+    try:
+        # MathJax may typeset lazily, as the maths scrolls into view
+        outputs = page.locator("div.cell_output", has_text="Chain rule for the")
+        for k in range(outputs.count()):
+            outputs.nth(k).scroll_into_view_if_needed()
+            outputs.nth(k).evaluate(
+                "(output) => new Promise((done) => { const check = () =>"
+                " output.querySelector('mjx-lazy') ? setTimeout(check, 50) : done(); check(); })"
+            )
+        displays = page.evaluate(CHAIN_RULE_WIDTHS)
+    finally:
+        context.close()
+    assert len(displays) >= 2, displays  # the chains of W2[0,0] and W1[0,0]
+    for display in displays:
+        assert display["formulas"] > 3, display  # typeset: the equation and the list's symbols
+        assert display["widest"] <= display["column"] + 1, display
+        assert not display["wide"], display
+
+
+# The parts of matplotlib's animation player whose right edge is past its output's column.
+PLAYER_OVERFLOW = """
+(output) => {
+  const column = output.getBoundingClientRect();
+  const parts = output.querySelectorAll(
+    ".animation, .animation img, .anim-slider, .anim-buttons button, .anim-state");
+  return {
+    parts: parts.length,
+    out: Array.from(parts)
+      .filter((el) => el.getBoundingClientRect().right > column.right + 1)
+      .map((el) => `${el.tagName}.${el.className}: right edge ${
+        Math.round(el.getBoundingClientRect().right)} > ${Math.round(column.right)}`),
+  };
+}
+"""
+
+
+@pytest.mark.browser
+def test_the_training_animation_fits_a_phone(chromium, site, site_url):  # noqa: F811
+    page_name = "book/05_putting_it_together.html"
+    built(site, page_name)
+    context, page = open_page(chromium, site_url + page_name, PHONE)
+    try:
+        output = page.locator("div.cell_output", has=page.locator(".animation")).first
+        output.scroll_into_view_if_needed()
+        found = output.evaluate(PLAYER_OVERFLOW)
+    finally:
+        context.close()
+    assert found["parts"] >= 13, found  # player, frame, slider, ten buttons, the mode form
+    assert not found["out"], found

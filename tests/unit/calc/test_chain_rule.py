@@ -377,6 +377,7 @@ ALLOWED_MACROS = {
     "end",
     "infty",
     "mathrm",
+    "quad",
 }
 
 
@@ -409,18 +410,43 @@ def test_markdown_display_of_a_hidden_weight(classic):
     ) in equation
     assert r"&= 0.0363503 \cdot 0.241301 \cdot 0.05 \\" in equation
     assert r"&= 0.000438568 \\[1ex]" in equation
+    # one term of the sum to a row, in symbols and in numbers, then the numbers added up
+    assert (
+        r"&= \frac{\partial E}{\partial \hat y_{0}} \, \frac{\partial \hat y_{0}}"
+        r"{\partial z^{(2)}_{0}} \, w^{(2)}_{0,0} \\" + "\n"
+        r"&\quad {}+ \frac{\partial E}{\partial \hat y_{1}} \, \frac{\partial \hat y_{1}}"
+        r"{\partial z^{(2)}_{1}} \, w^{(2)}_{0,1} \\"
+    ) in equation
+    assert (
+        r"&= (0.741365 \cdot 0.186816 \cdot 0.4) \\" + "\n"
+        r"&\quad {}+ ((-0.217072) \cdot 0.17551 \cdot 0.5) \\"
+    ) in equation
     assert r"&= 0.0553994 + (-0.0190491) \\" in equation
     assert equation.rstrip().endswith(r"&= 0.0363503" + "\n" + r"\end{aligned}")
-    # the table: header, separator, 5 rows (3 factors + 2 terms), 5 cells each
-    table = [line for line in markdown.splitlines() if line.startswith("|")]
-    assert table[0] == "| step | factor | value | equals | meaning |"
-    assert len(table) == 2 + 5
-    for row in table:
-        assert len(re.findall(r"(?<!\\)\|", row)) == 6, row
-    assert "| 1.1 |" in markdown and "| -0.0190491183 |" in markdown
-    assert "0.241300709" in markdown and "0.0363503064" in markdown
-    assert r"$\frac{\partial a^{(1)}_{0}}{\partial z^{(1)}_{0}}$" in markdown
-    assert inline  # symbols in the table are inline math
+    # the factors as a list that wraps in a phone's column: 3 numbered factors, and under
+    # the first (the sum over layer 2) its 2 paths; each with symbol, formula and value
+    listed = markdown.split("The factors, step by step:\n\n")[1].split("\n\n")[0]
+    assert listed.splitlines() == [
+        r"1. $\frac{\partial E}{\partial a^{(1)}_{0}}$ $= \sum_{k} \delta^{(2)}_{k}\,"
+        r" w^{(2)}_{0,k}$ $= 0.0363503064$ — how E changes with this neuron's output:"
+        " one term per neuron of layer 2",
+        r"   - 1.0, the path through neuron 0 of layer 2: $\frac{\partial E}{\partial \hat"
+        r" y_{0}} \, \frac{\partial \hat y_{0}}{\partial z^{(2)}_{0}} \, w^{(2)}_{0,0}$"
+        r" $= 0.741365 \cdot 0.186816 \cdot 0.4$ $= 0.0553994247$",
+        r"   - 1.1, the path through neuron 1 of layer 2: $\frac{\partial E}{\partial \hat"
+        r" y_{1}} \, \frac{\partial \hat y_{1}}{\partial z^{(2)}_{1}} \, w^{(2)}_{0,1}$"
+        r" $= (-0.217072) \cdot 0.17551 \cdot 0.5$ $= -0.0190491183$",
+        r"2. $\frac{\partial a^{(1)}_{0}}{\partial z^{(1)}_{0}}$ $= a^{(1)}_{0}\,"
+        r"(1-a^{(1)}_{0})$ $= 0.241300709$ — slope of this neuron's sigmoid at its net input",
+        r"3. $\frac{\partial z^{(1)}_{0}}{\partial w^{(1)}_{0,0}}$ $= x_{0}$ $= 0.05$"
+        " — what the weight multiplies: input x_0",
+    ]
+    # the listed values are the backward pass's: the factors multiply to the gradient
+    assert 0.0363503064 * 0.241300709 * 0.05 == pytest.approx(
+        net.gradients(x, y)["W1[0,0]"], rel=1e-8
+    )
+    assert "|" not in markdown  # no table left to scroll sideways on a phone
+    assert inline  # symbols in the list are inline math
 
 
 def test_latex_is_balanced_and_uses_known_macros():

@@ -423,6 +423,9 @@ def test_activation_and_derivative_lines(name, untouched_global_state):
     np.testing.assert_allclose(f.get_ydata(), expected[0], atol=1e-12)
     np.testing.assert_allclose(df.get_ydata(), expected[1], atol=1e-12)
     assert [f.get_label(), df.get_label()] == ["f(z)", "f'(z)"]
+    # the title: the name, then the formulas on a line of their own (narrow panels)
+    name_line, formulas = ax.get_title().split("\n")
+    assert name_line == name and formulas.startswith("$f(z) = ") and "$f'(z) = " in formulas
 
 
 def test_activation_rejects_softmax_and_bad_range():
@@ -717,6 +720,21 @@ def test_training_view_follows_a_regression_fit():
     np.testing.assert_allclose(fit.get_ydata(), model.forward(fit.get_xdata()[:, None])[:, 0])
 
 
+def test_training_view_is_drawn_for_the_column():
+    """Without axes, a new figure no wider than the book's column (720 px at 100 dpi): a
+    wider one is shrunk on a phone until its text is unreadable (the site layout test)."""
+    import matplotlib.pyplot as plt
+
+    d, net, history = trained_moons(iterations=100)
+    view = plotting.plot_training_state(net, d.X, d.Y, history, 50, resolution=10)
+    fig = view.model_ax.figure
+    try:
+        assert fig.get_size_inches()[0] <= 7.2
+        assert view.loss_ax.figure is fig and fig.get_layout_engine() is not None
+    finally:
+        plt.close(fig)
+
+
 def test_animation_is_bounded_javascript_html(untouched_global_state):
     d, net, history = trained_moons(iterations=200)
     animation = plotting.animate_training(
@@ -752,6 +770,9 @@ def test_palette_frames_are_smaller_and_look_the_same(untouched_global_state):
     assert len(before) == len(after) == 3
     for original, small in zip(before, after):
         assert small.mode == "P" and small.size == original.size
+        # the frame keeps its resolution (pHYs): 50 dpi, stored as whole dots per metre
+        assert small.info["dpi"] == pytest.approx(original.info["dpi"], abs=0.01)
+        assert small.info["dpi"] == pytest.approx((50, 50), abs=0.05)
         assert len(small.getcolors()) <= 64
         # the same picture: on average under 2 of 255 levels off in every channel
         difference = np.abs(

@@ -50,6 +50,10 @@ def test_neuron_responses_are_sigmoid_of_wx_plus_b(ax):
     x, y = lines[0].get_data()
     np.testing.assert_allclose(y, 1 / (1 + np.exp(-(2 * x - 1))), atol=1e-12)
     assert lines[1].get_label() == "w=-1, b=0.5"
+    # the legend names every pair in text as large as the tick labels (phone-sized figures)
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["w=2, b=-1", "w=-1, b=0.5"]
+    assert legend.get_texts()[0].get_fontsize() == ax.xaxis.get_ticklabels()[0].get_fontsize()
     with pytest.raises(ValueError, match="at least one"):
         bl.plotting.plot_neuron_responses([], ax=ax)
 
