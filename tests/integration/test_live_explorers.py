@@ -277,3 +277,59 @@ def test_the_playground_trains_on_the_page_where_there_is_no_worker(chromium, si
         assert not watch.problems(), watch.problems()
     finally:
         context.close()
+
+
+# The relative luminance of the canvas's first pixel (its background) and of the nearest
+# box behind the explorer that paints a background (as draw.js themeOf reads it).
+BACKGROUNDS = """
+(view) => {
+  const luminance = ([r, g, b]) => {
+    const linear = (c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b);
+  };
+  const canvas = view.querySelector("canvas.bpl-live-canvas");
+  const pixel = canvas.getContext("2d").getImageData(1, 1, 1, 1).data;
+  let behind = null;
+  for (let box = view; box && !behind; box = box.parentElement) {
+    const m = /rgba?\\(([^)]+)\\)/.exec(getComputedStyle(box).backgroundColor);
+    const parts = m ? m[1].split(/[\\s,/]+/).filter(Boolean).map(Number) : [];
+    if (parts.length && (parts[3] === undefined || parts[3] > 0)) behind = parts;
+  }
+  return { canvas: luminance(pixel), behind: behind ? luminance(behind) : null };
+}
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_site_follows_the_readers_colour_scheme(chromium, site_url, scheme):
+    """A reader whose system asks for dark (or light) pages gets the site in that mode; each
+    explorer draws in the colours of the box behind it (in dark mode the theme puts every
+    output, figures and widgets alike, on a light card), and axe-core finds no serious or
+    critical problem (contrast included) in the explorers and exercises."""
+    docname = "book/05_putting_it_together"
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    watch = PageWatch().attach(page)
+    try:
+        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
+        assert page.evaluate("() => document.documentElement.dataset.theme") == scheme
+        views = page.locator(".bpl-live-explorer")
+        views.first.wait_for(timeout=60_000)
+        for k in range(views.count()):
+            view = views.nth(k)
+            view.scroll_into_view_if_needed()
+            page.wait_for_function(
+                "(v) => v.querySelector('.bpl-live-status')?.textContent",
+                arg=view.element_handle(),
+                timeout=30_000,
+            )
+            shades = view.evaluate(BACKGROUNDS)
+            assert shades["behind"] is not None, shades
+            assert (shades["canvas"] < 0.18) == (shades["behind"] < 0.18), (scheme, k, shades)
+        page.add_script_tag(path=str(AXE))
+        serious = page.evaluate(AXE_RUN)
+        assert not serious, f"axe-core on {docname} in {scheme} mode: {serious}"
+        assert not watch.problems(), watch.problems()
+    finally:
+        context.close()

@@ -39,17 +39,39 @@ function rdbu(t) {
 }
 
 /**
- * The page's theme where the widget is: the book's site (pydata theme, `data-theme` on
- * <html>), JupyterLab (`data-jp-theme-light` on <body>), or the reader's system setting.
+ * Whether the colour behind `el` is dark: the background of the nearest box that paints
+ * one (a computed `rgb(...)`/`rgba(...)` with some opacity), by its relative luminance;
+ * `null` when nothing behind it paints a colour we can read.
+ */
+function backgroundIsDark(el) {
+  for (let box = el; box && box.nodeType === 1; box = box.parentElement) {
+    const match = /rgba?\(([^)]+)\)/.exec(getComputedStyle(box).backgroundColor || "");
+    if (!match) continue;
+    const [r, g, b, a = 1] = match[1].split(/[\s,/]+/).filter(Boolean).map(Number);
+    if (!(a > 0)) continue;
+    const linear = (c) => ((c /= 255) <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b) < 0.18;
+  }
+  return null;
+}
+
+/**
+ * The colours to draw in where the widget is: those of the box behind it (in the book's
+ * dark mode the theme shows every output, figures and widgets alike, on a light card; in
+ * JupyterLab's dark theme the cell is dark), else the page's theme: the book's site
+ * (pydata theme, `data-theme` on <html>), JupyterLab (`data-jp-theme-light` on <body>), or
+ * the reader's system setting.
  */
 function themeOf(el) {
   const html = document.documentElement;
   const body = document.body;
-  let dark;
-  if (html && html.dataset && html.dataset.theme) dark = html.dataset.theme === "dark";
-  else if (body && body.dataset && body.dataset.jpThemeLight !== undefined) {
-    dark = body.dataset.jpThemeLight === "false";
-  } else dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  let dark = el && typeof getComputedStyle === "function" ? backgroundIsDark(el) : null;
+  if (dark === null) {
+    if (html && html.dataset && html.dataset.theme) dark = html.dataset.theme === "dark";
+    else if (body && body.dataset && body.dataset.jpThemeLight !== undefined) {
+      dark = body.dataset.jpThemeLight === "false";
+    } else dark = !!(window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches);
+  }
   return dark
     ? { dark, background: "#14181e", foreground: "#e6e6e6", muted: "#9aa0a6", frame: "#70757a", zero: "#4a4f55" }
     : { dark, background: "#ffffff", foreground: "#222222", muted: "#666666", frame: "#888888", zero: "#bbbbbb" };

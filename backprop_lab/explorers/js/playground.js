@@ -730,14 +730,15 @@ function playgroundDrawLosses(figure, panel, view, shown, asked = shown) {
     ylim: [0, top],
     xlabel: "iteration",
     ylabel: "loss",
-    title:
-      asked > shown && view.run.done
-        ? `the run stopped at ${shown} (slider at ${asked}): training (blue), test (orange)`
-        : `loss at iteration ${shown}: training (blue), test (orange)`,
+    title: asked > shown && view.run.done ? `the run stopped at ${shown} (slider at ${asked})` : `loss at iteration ${shown}`,
   });
   const steps = train.map((_, t) => t);
   drawCurve(ctx, axes, steps, train.map((v) => (v <= top ? v : NaN)), { color: BOOK.blue, width: 1.8 });
   drawCurve(ctx, axes, steps, test.map((v) => (v <= top ? v : NaN)), { color: BOOK.orange, width: 1.8 });
+  drawLegend(ctx, axes, theme, [
+    { label: "training", color: BOOK.blue, width: 1.8 },
+    { label: "test", color: BOOK.orange, width: 1.8 },
+  ]);
   ctx.save();
   ctx.strokeStyle = theme.muted;
   ctx.setLineDash([3, 3]);
