@@ -38,6 +38,8 @@ sys.path.insert(0, str(REPO / "tests"))
 
 from browser import launch_chromium, serve_directory  # noqa: E402
 
+NPM_CI = ["ci", "--ignore-scripts", "--no-audit", "--no-fund"]
+
 SITE = Path(os.environ.get("BENCH_SITE", REPO / "_build" / "html"))
 
 FIRST_DRAWN = """
@@ -154,7 +156,11 @@ def build_ratio(ref: str) -> tuple[float, float]:
         old = Path(tmp) / "old"
         subprocess.run(["git", "worktree", "add", "--detach", str(old), ref], cwd=REPO, check=True)
         try:
-            (old / "node_modules").symlink_to(REPO / "node_modules")
+            lock = "package-lock.json"
+            if (old / lock).read_bytes() == (REPO / lock).read_bytes():
+                (old / "node_modules").symlink_to(REPO / "node_modules")
+            else:  # other pinned packages (e.g. MathJax 3 before 4): the old tree's own
+                subprocess.run(["npm", *NPM_CI], cwd=old, check=True, stdout=subprocess.DEVNULL)
             subprocess.run(
                 [str(REPO / ".venv" / "bin" / "python"), "tools/vendor_js.py"], cwd=old, check=True
             )
