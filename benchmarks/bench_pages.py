@@ -141,7 +141,8 @@ def page_timings(
 
 
 def build_seconds(tree: Path, out: Path) -> float:
-    env = dict(os.environ, BACKPROP_LAB_SITE="1")
+    # the tree's own package in its kernels, not the one installed in the virtualenv
+    env = dict(os.environ, BACKPROP_LAB_SITE="1", PYTHONPATH=str(tree))
     start = time.perf_counter()
     subprocess.run(
         [str(REPO / ".venv" / "bin" / "jupyter-book"), "build", str(tree), "--all", "-q",
