@@ -309,7 +309,9 @@ def test_equations_are_typeset_near_the_window_and_all_before_printing(chromium,
         page.goto(site_url + "book/03_backpropagation.html", wait_until="load", timeout=60_000)
         page.wait_for_function("() => window.MathJax && MathJax.startup", timeout=30_000)
         page.evaluate("() => MathJax.startup.promise.then(() => true)")
-        page.wait_for_timeout(500)  # lazy typesetting of what is in sight runs when idle
+        page.wait_for_function(  # lazy typesetting of what is in sight runs when idle
+            f"() => ({TYPESET_COUNT.strip()})().typeset > 0", timeout=30_000
+        )
         at_top = page.evaluate(TYPESET_COUNT)
         assert at_top["math"] > 300, at_top
         assert 0 < at_top["typeset"] < at_top["math"] / 2, at_top

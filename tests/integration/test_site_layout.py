@@ -179,47 +179,26 @@ async () => {
 }
 """
 
-# Figures still drawn too wide, each as its page and the start of its alt text: none now (the
-# last eight, in chapters 1, 3 and 4 and the appendix, were redrawn for a phone's column).
-# A listed figure that becomes readable fails the test until it is taken off the list, so the
-# list only shrinks.
-NOT_YET_READABLE: dict[str, list[str]] = {}
-
 
 def figure_name(figure: dict) -> str:
     """'Fig. 3.2 Two panels. Left: ...': the figure's number and the start of its alt text."""
     return f"{figure['number']} {figure['alt'][:60] or '(no alt text)'}".strip()
 
 
-def unreadable_figures(chromium, url: str, page_name: str) -> list[str]:
-    """One line per figure whose 10-point text is under MIN_TEXT_PX at 390 px, and per
-    figure of NOT_YET_READABLE that has become readable (take it off the list)."""
+def unreadable_figures(chromium, url: str) -> list[str]:
+    """One line per figure whose 10-point text is under MIN_TEXT_PX at 390 px."""
     context, page = open_page(chromium, url, PHONE)
     try:
         figures = page.evaluate(SHRUNK_FIGURES)
     finally:
         context.close()
-    known = NOT_YET_READABLE.get(page_name, [])
-    problems, seen = [], set()
-    for figure in figures:
-        listed = next((k for k in known if figure["alt"].startswith(k)), None)
-        small = figure["text"] < MIN_TEXT_PX
-        if listed is not None:
-            seen.add(listed)
-            if not small:
-                problems.append(f"now readable, take it off NOT_YET_READABLE: {listed!r}")
-        elif small:
-            problems.append(
-                f"10-point text shown at {figure['text']:.1f} px (< {MIN_TEXT_PX:g}): "
-                f"{figure['shown']} px wide of {figure['natural']} at {figure['dpi']:.0f} dpi, "
-                f"scale {figure['scale']:.2f}: {figure_name(figure)!r}"
-            )
-    problems += [
-        f"NOT_YET_READABLE lists a figure not found shrunk here: {k!r}"
-        for k in known
-        if k not in seen
+    return [
+        f"10-point text shown at {figure['text']:.1f} px (< {MIN_TEXT_PX:g}): "
+        f"{figure['shown']} px wide of {figure['natural']} at {figure['dpi']:.0f} dpi, "
+        f"scale {figure['scale']:.2f}: {figure_name(figure)!r}"
+        for figure in figures
+        if figure["text"] < MIN_TEXT_PX
     ]
-    return problems
 
 
 def open_page(chromium, url: str, viewport: dict[str, int]):
@@ -293,7 +272,7 @@ def test_wide_equations_scroll_on_a_phone(chromium, site, site_url, page):  # no
 @pytest.mark.parametrize("page", PAGES)
 def test_figures_are_readable_on_a_phone(chromium, site, site_url, page):  # noqa: F811
     built(site, page)
-    problems = unreadable_figures(chromium, site_url + page, page)
+    problems = unreadable_figures(chromium, site_url + page)
     assert not problems, f"{page} at 390 px:\n  " + "\n  ".join(problems)
 
 
