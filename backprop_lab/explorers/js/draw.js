@@ -706,9 +706,11 @@ function fixedNumber(value, places) {
   let units; // |value| in units of 10^-places, as a digit string
   if (value === 0 || digits < 0) units = "0";
   else if (digits === 0) {
-    // below one unit: 0 or 1 (exactly half a unit rounds to the even 0)
-    const half = 0.5 * 10 ** -places;
-    units = Math.abs(value) > half ? "1" : "0";
+    // below one unit (its first digit is the one after the last place): 0 or 1, from the
+    // exact decimal digits, as Python reads them (0.05 is 0.05000000000000000277: "0.1");
+    // exactly half a unit rounds to the even 0
+    const all = Math.abs(value).toExponential(40).split("e")[0].replace(".", "");
+    units = all[0] > "5" || (all[0] === "5" && /[1-9]/.test(all.slice(1))) ? "1" : "0";
   } else {
     const [head, exponent] = roundDecimal(value, digits);
     units = head + "0".repeat(Math.max(0, exponent - magnitude));

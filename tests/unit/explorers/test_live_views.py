@@ -17,11 +17,11 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 import backprop_lab as bl
-from backprop_lab.explorers.live import JS_FOLDER, BrowserView, view_module
+from backprop_lab.explorers.live import JS_FOLDER, BrowserView, view_module, view_parts
 from backprop_lab.explorers.neuron import NeuronView
 
 RUNNER = Path(__file__).with_name("views_runner.mjs")
@@ -61,10 +61,14 @@ def views() -> list[type[BrowserView]]:
     return found
 
 
-def test_every_view_file_is_a_view_of_the_package():
+def test_every_view_file_is_a_view_of_the_package_or_a_part_of_one():
     used = {cls._view_file for cls in views()}
+    parts = {path.name for name in used for path in view_parts(name)}
     files = {p.name for p in JS_FOLDER.glob("*.js")} - {"engine.js", "draw.js"}
-    assert used == files
+    assert used | parts == files
+    assert "playground.worker.js" in parts
+    module = view_module("playground.js")
+    assert module.index("// ---- playground.worker.js") < module.index("// ---- playground.js")
 
 
 @pytest.mark.parametrize("view", views(), ids=lambda cls: cls.__name__)
@@ -180,6 +184,11 @@ def test_the_descent_status_is_the_python_explorers(tmp_path):
     ),
     st.integers(0, 3),
 )
+# below one unit of the last place: 0.05 is a little over half of 0.1 ("0.1"), 0.25 and 0.5
+# are exact halves (to the even "0.2", "0"), 0.005 a little over half of 0.01
+@example(values=[0.05, 0.25, -0.05, 0.15, 0.0005, 0.00051], places=1)
+@example(values=[0.5, 0.05, 1.5, 2.5], places=0)
+@example(values=[0.005, 0.015, 0.0049999], places=2)
 def test_fixed_numbers_are_pythons_f(values, places):
     import tempfile
 
