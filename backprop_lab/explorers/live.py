@@ -30,18 +30,27 @@ import traitlets
 from backprop_lab.explorers.js_engine import widget_esm
 from backprop_lab.textbook.site import building_site
 
-__all__ = ["JS_FOLDER", "BrowserView", "LiveExplorer", "view_module"]
+__all__ = ["JS_FOLDER", "BrowserView", "LiveExplorer", "view_module", "view_parts"]
 
 JS_FOLDER = Path(__file__).parent / "js"
 """The explorers' JavaScript (package data)."""
 
 
+def view_parts(name: str) -> list[Path]:
+    """The files of ``js/`` that belong to the view ``js/<name>``, in sorted order: its own
+    parts, ``<view>.<part>.js`` (e.g. ``playground.worker.js``), one idea each."""
+    stem = name.removesuffix(".js")
+    return sorted(JS_FOLDER.glob(f"{stem}.*.js"))
+
+
 @cache
 def view_module(name: str) -> str:
-    """The ES module of the view ``js/<name>``: the engine, the drawing code, the view."""
-    drawing = (JS_FOLDER / "draw.js").read_text(encoding="utf-8")
-    view = (JS_FOLDER / name).read_text(encoding="utf-8")
-    return widget_esm(f"{drawing}\n// ---- {name}\n{view}")
+    """The ES module of the view ``js/<name>``: the engine, the drawing code, the view's
+    parts (:func:`view_parts`), the view."""
+    pieces = [(JS_FOLDER / "draw.js").read_text(encoding="utf-8")]
+    for path in [*view_parts(name), JS_FOLDER / name]:
+        pieces.append(f"// ---- {path.name}\n{path.read_text(encoding='utf-8')}")
+    return widget_esm("\n".join(pieces))
 
 
 _CSS = """
