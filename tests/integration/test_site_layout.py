@@ -187,11 +187,7 @@ def figure_name(figure: dict) -> str:
 
 def unreadable_figures(chromium, url: str) -> list[str]:
     """One line per figure whose 10-point text is under MIN_TEXT_PX at 390 px."""
-    context, page = open_page(chromium, url, PHONE)
-    try:
-        figures = page.evaluate(SHRUNK_FIGURES)
-    finally:
-        context.close()
+    (figures,) = evaluate_on(chromium, url, PHONE, SHRUNK_FIGURES)
     return [
         f"10-point text shown at {figure['text']:.1f} px (< {MIN_TEXT_PX:g}): "
         f"{figure['shown']} px wide of {figure['natural']} at {figure['dpi']:.0f} dpi, "
@@ -214,15 +210,20 @@ def open_page(chromium, url: str, viewport: dict[str, int]):
     return context, page
 
 
-def layout_problems(chromium, url: str) -> list[str]:
-    """One line per equation wider than its column and per table without padding at 1280 px."""
-    context, page = open_page(chromium, url, LAPTOP)
+def evaluate_on(chromium, url: str, viewport: dict[str, int], *scripts: str) -> list:
+    """What each of ``scripts`` returns on the page at ``url`` (its mathematics typeset)."""
+    context, page = open_page(chromium, url, viewport)
     try:
-        equations = page.evaluate(OVERFLOWING_EQUATIONS)
-        cells = page.evaluate(UNPADDED_CELLS)
-        lines = page.evaluate(CUT_OUTPUT_LINES)
+        return [page.evaluate(script) for script in scripts]
     finally:
         context.close()
+
+
+def layout_problems(chromium, url: str) -> list[str]:
+    """One line per equation wider than its column and per table without padding at 1280 px."""
+    equations, cells, lines = evaluate_on(
+        chromium, url, LAPTOP, OVERFLOWING_EQUATIONS, UNPADDED_CELLS, CUT_OUTPUT_LINES
+    )
     problems = [
         f"equation {e['width']} px wide in a {e['column']} px column: {e['text']!r}"
         for e in equations
@@ -239,11 +240,7 @@ def layout_problems(chromium, url: str) -> list[str]:
 
 def phone_problems(chromium, url: str) -> list[str]:
     """One line per wide display equation that cannot be scrolled inside its box at 390 px."""
-    context, page = open_page(chromium, url, PHONE)
-    try:
-        stuck = page.evaluate(PHONE_STATE)
-    finally:
-        context.close()
+    (stuck,) = evaluate_on(chromium, url, PHONE, PHONE_STATE)
     return [f"wide equation without its own scrollbar: {text!r}" for text in stuck]
 
 
@@ -301,19 +298,7 @@ CHAIN_RULE_WIDTHS = """
 def test_chain_rule_displays_fit_a_phone(chromium, site, site_url):  # noqa: F811
     page_name = "book/03_backpropagation.html"
     built(site, page_name)
-    context, page = open_page(chromium, site_url + page_name, PHONE)
-    try:
-        # MathJax may typeset lazily, as the maths scrolls into view
-        outputs = page.locator("div.cell_output", has_text="Chain rule for the")
-        for k in range(outputs.count()):
-            outputs.nth(k).scroll_into_view_if_needed()
-            outputs.nth(k).evaluate(
-                "(output) => new Promise((done) => { const check = () =>"
-                " output.querySelector('mjx-lazy') ? setTimeout(check, 50) : done(); check(); })"
-            )
-        displays = page.evaluate(CHAIN_RULE_WIDTHS)
-    finally:
-        context.close()
+    (displays,) = evaluate_on(chromium, site_url + page_name, PHONE, CHAIN_RULE_WIDTHS)
     assert len(displays) >= 2, displays  # the chains of W2[0,0] and W1[0,0]
     for display in displays:
         assert display["formulas"] > 3, display  # typeset: the equation and the list's symbols
