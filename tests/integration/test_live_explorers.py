@@ -198,24 +198,38 @@ def iteration_of(status: str) -> int:
     return int(status.split(":", 1)[0].removeprefix("Iteration "))
 
 
+def open_the_playground(chromium, site_url: str, width: int, before: str | None = None):
+    """Chapter 5's page with its playground in sight and showing Python's status; ``before``
+    is a script run before the page's own. Returns (context, page, watch, view, explorer);
+    the caller closes the context."""
+    from backprop_lab.explorers.training import TrainingExplorer
+
+    docname = "book/05_putting_it_together"
+    explorer = next(e for e in live_explorers(docname) if isinstance(e, TrainingExplorer))
+    context = chromium.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        if before is not None:
+            page.add_init_script(before)
+        watch = PageWatch().attach(page)
+        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
+        view = page.locator(".bpl-live-explorer", has=page.locator(".bpl-live-playground"))
+        view.scroll_into_view_if_needed()
+        wait_for_status(page, view, explorer.status, "at first")
+    except BaseException:
+        context.close()
+        raise
+    return context, page, watch, view, explorer
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
 def test_the_playground_buttons_step_play_pause_and_reset(chromium, site_url, width):
     """Chapter 5's playground: reset shows the start; step makes exactly one update (the
     status's iteration goes up by one, as Python's does); play moves on, pause stops there
     (the status is Python's for that iteration); reset returns to the start's status."""
-    from backprop_lab.explorers.training import TrainingExplorer
-
-    docname = "book/05_putting_it_together"
-    explorer = next(e for e in live_explorers(docname) if isinstance(e, TrainingExplorer))
-    context = chromium.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    watch = PageWatch().attach(page)
+    context, page, watch, view, explorer = open_the_playground(chromium, site_url, width)
     try:
-        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
-        view = page.locator(".bpl-live-explorer", has=page.locator(".bpl-live-playground"))
-        view.scroll_into_view_if_needed()
-        wait_for_status(page, view, explorer.status, "at first")
         # trained in the Web Worker, not on the page's thread (its fallback)
         assert view.locator(".bpl-live-playground").get_attribute("data-trained-in") == "worker"
         view.locator("button.bpl-playground-reset").click()
@@ -257,19 +271,10 @@ def test_the_playground_trains_on_the_page_where_there_is_no_worker(chromium, si
     """A browser without Web Workers (or a page that forbids them): chapter 5's playground
     trains on the page's own thread instead, in animation-frame slices, and shows Python's
     status, before and after a layer is added."""
-    from backprop_lab.explorers.training import TrainingExplorer
-
-    docname = "book/05_putting_it_together"
-    explorer = next(e for e in live_explorers(docname) if isinstance(e, TrainingExplorer))
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.add_init_script("delete window.Worker;")
-    watch = PageWatch().attach(page)
+    context, page, watch, view, explorer = open_the_playground(
+        chromium, site_url, 1280, before="delete window.Worker;"
+    )
     try:
-        page.goto(site_url + f"{docname}.html", wait_until="load", timeout=60_000)
-        view = page.locator(".bpl-live-explorer", has=page.locator(".bpl-live-playground"))
-        view.scroll_into_view_if_needed()
-        wait_for_status(page, view, explorer.status, "at first")
         assert view.locator(".bpl-live-playground").get_attribute("data-trained-in") == "page"
         view.locator('button[aria-label="add a hidden layer"]').click()
         explorer.hidden_layers = (*explorer.hidden_layers, explorer.hidden_layers[-1])  # as + does
