@@ -15,7 +15,9 @@ chapter is executed, it
 
 As Sphinx writes each page (``html-page-context``, before myst-nb adds the page's widget
 state), it keeps in that state only the models the page's widget views reach
-(``tools/widget_state.py``): explorers made in hidden checks cost the page nothing.
+(``tools/widget_state.py``): explorers made in hidden checks cost the page nothing. Then
+it draws each explorer's starting picture where the explorer left a place for it
+(``tools/fallback_pictures.py``), for the reader without JavaScript and while widgets load.
 """
 
 from __future__ import annotations
@@ -33,7 +35,8 @@ TOOLS = Path(__file__).resolve().parent
 if str(TOOLS) not in sys.path:  # Jupyter Book appends it for local_extensions; tests may not
     sys.path.append(str(TOOLS))
 
-import vendor_js  # noqa: E402  (tools/ is a folder of scripts, not a package)
+import fallback_pictures  # noqa: E402  (tools/ is a folder of scripts, not a package)
+import vendor_js  # noqa: E402
 import widget_state  # noqa: E402
 
 WIDGET_STATE_KEY = "ipywidgets_state"  # myst-nb's key for a page's widget-state script
@@ -94,7 +97,8 @@ def config_inited(app: Any, config: Any) -> None:
 def prune_page_widget_state(
     app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Keep in ``pagename``'s widget state only what its widget views reach."""
+    """Keep in ``pagename``'s widget state only what its widget views reach, and draw the
+    page's explorers' static pictures."""
     metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
     entry = metadata.get("js_files", {}).get(WIDGET_STATE_KEY)
     if entry is None:
@@ -105,6 +109,7 @@ def prune_page_widget_state(
     pruned = widget_state.prune_widget_state(saved, shown)
     body = json.dumps(pruned).replace("</", "<\\/")  # as myst-nb's sanitize_script_content
     metadata["js_files"][WIDGET_STATE_KEY] = (uri, {**attributes, "body": body})
+    context["body"] = fallback_pictures.add_pictures(context.get("body", ""), pruned, page=pagename)
 
 
 def setup(app: Any) -> dict[str, Any]:

@@ -173,13 +173,27 @@ class LiveExplorer:
             f"<em>{html.escape(self.status)}</em></p></noscript>"
         )
 
+    def fallback_html(self) -> str:
+        """The place of the explorer's static picture on the website, with its
+        ``noscript_html``.
+
+        The site build (``tools/fallback_pictures.py``) draws there the view's starting
+        picture, with the view's own code run under Node: a reader sees it while the page
+        loads its widgets, without JavaScript, or in print; the page hides it once the
+        live explorer is there.
+        """
+        return (
+            f'<div class="bpl-fallback" data-bpl-view="{html.escape(self.view.model_id)}">'
+            f"{self.noscript_html()}</div>"
+        )
+
     def _ipython_display_(self) -> None:
-        """Show the explorer; when the website is built, also its ``noscript_html``."""
+        """Show the explorer; when the website is built, also its ``fallback_html``."""
         from IPython.display import HTML, display
 
         display(self.widget)
         if building_site():
-            display(HTML(self.noscript_html()))
+            display(HTML(self.fallback_html()))
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.widget._repr_mimebundle_(**kwargs)

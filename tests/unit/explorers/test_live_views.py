@@ -262,8 +262,9 @@ def test_an_explorer_closed_by_with_leaves_no_widget_open_and_keeps_its_numbers(
 def test_on_the_website_an_explorer_also_says_its_status_to_readers_without_javascript(
     monkeypatch,
 ):
-    """Displayed while the site is built, an explorer is its widget and then a <noscript>
-    paragraph with its status line (escaped); in JupyterLab only the widget."""
+    """Displayed while the site is built, an explorer is its widget and then the place of
+    its static picture (naming its view's model, which the site build draws there) holding
+    a <noscript> paragraph with its status line (escaped); in JupyterLab only the widget."""
     import IPython.display
 
     shown: list[Any] = []
@@ -273,7 +274,8 @@ def test_on_the_website_an_explorer_also_says_its_status_to_readers_without_java
     explorer._ipython_display_()
     assert len(shown) == 2 and shown[0] is explorer.widget
     text = shown[1].data
-    assert text.startswith("<noscript>") and text.endswith("</noscript>")
+    place = f'<div class="bpl-fallback" data-bpl-view="{explorer.view.model_id}">'
+    assert text.startswith(place + "<noscript>") and text.endswith("</noscript></div>")
     assert html.escape(explorer.status) in text and "JavaScript" in text
     shown.clear()
     monkeypatch.setenv("BACKPROP_LAB_SITE", "")
