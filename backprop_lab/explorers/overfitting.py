@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from typing import ClassVar
 
 import ipywidgets as widgets
 import numpy as np
@@ -85,8 +86,11 @@ def overfitting_start(hidden_units: int, seed: int = 0) -> Network:
 
 class SineFitTraits(traitlets.HasTraits):
     """What a view of a run on the noisy sine points reads (chapter 6's overfitting and
-    stopping views): the start, the run and the points, which the page trains on."""
+    stopping views): the start, the run and the points, which the page trains on. Its
+    JavaScript twin, ``js/sine_fit.js`` (reading these traits, the start and the run), is
+    joined into the module of each view that has these traits."""
 
+    _shared_files: ClassVar[tuple[str, ...]] = ("sine_fit.js",)
     hidden_units = traitlets.Int(20).tag(sync=True)
     max_iterations = traitlets.Int(2000).tag(sync=True)
     learning_rate = traitlets.Float(0.2).tag(sync=True)
