@@ -19,7 +19,7 @@ import traitlets
 from backprop_lab.calc import datasets
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.common import check_slider_value
+from backprop_lab.explorers.common import check_portable_seed, check_slider_integer
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
@@ -181,19 +181,15 @@ class OverfittingExplorer(LiveExplorer):
         weights_seed: int = 0,
     ) -> None:
         super().__init__()
-        hidden_units = check_integer("hidden_units", hidden_units, minimum=1)
-        check_slider_value("hidden_units", hidden_units, 1, 50)
+        hidden_units = check_slider_integer("hidden_units", hidden_units, 1, 50)
         self.learning_rate = check_number("learning_rate", learning_rate, minimum=1e-4, maximum=10)
         max_iterations = check_integer("max_iterations", max_iterations, minimum=10, maximum=20000)
-        self.weights_seed = check_integer(
-            "weights_seed", weights_seed, minimum=0, maximum=2**32 - 1
-        )
+        self.weights_seed = check_portable_seed("weights_seed", weights_seed)
         self.snapshot_every = max(1, max_iterations // 80)
         self.max_iterations = self.snapshot_every * math.ceil(max_iterations / self.snapshot_every)
         if iterations is None:
             iterations = self.max_iterations
-        iterations = check_integer("iterations", iterations, minimum=0)
-        check_slider_value("iterations", iterations, 0, self.max_iterations)
+        iterations = check_slider_integer("iterations", iterations, 0, self.max_iterations)
         self.train_data, self.validation_data = overfitting_data(
             n_samples, noise, validation_share, seed
         )

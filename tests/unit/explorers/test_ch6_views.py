@@ -393,6 +393,28 @@ def test_the_overfitting_view_holds_the_explorers_settings_and_data():
         (lambda: le.MomentumExplorer(steps=1000), ValueError, "steps"),
         (lambda: le.MomentumExplorer(steps=2.5), TypeError, "steps"),
         (lambda: le.MomentumExplorer(curvatures=(1.0, -1.0)), ValueError, "curvatures"),
+        (lambda: le.MomentumExplorer(momentum=float("nan")), ValueError, "momentum must be a"),
+        (
+            lambda: le.MomentumExplorer(momentum=-0.1),
+            ValueError,
+            "momentum must be within its slider's range, from 0 to 0.99; got -0.1",
+        ),
+        (lambda: le.GradientSizeExplorer(depth=True), TypeError, "depth must be an integer"),
+        (
+            lambda: le.GradientSizeExplorer(depth=0),
+            ValueError,
+            "depth must be within its slider's range, from 1 to 12; got 0",
+        ),
+        (
+            lambda: le.MiniBatchExplorer(seed=2**32),
+            ValueError,
+            "seed must be an integer <= 4294967295",
+        ),
+        (
+            lambda: le.StoppingExplorer(patience=5),
+            ValueError,
+            "patience must be within its slider's range, from 10 to 2000; got 5",
+        ),
         (lambda: le.GradientSizeExplorer(activation="softmax"), ValueError, "activation"),
         (lambda: le.GradientSizeExplorer(weight_scale=10.0), ValueError, "weight_scale"),
         (lambda: le.GradientSizeExplorer(weight_scale="big"), TypeError, "weight_scale"),
