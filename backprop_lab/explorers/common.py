@@ -1,5 +1,6 @@
 """What the explorers share: their sliders (plain and log scale) and the checks of the
-values Python gives them (a starting value inside its slider, a rate)."""
+values Python gives them (a starting value inside its slider, a number or a whole number
+for a slider, a seed of the portable generator)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from backprop_lab.checks.arguments import check_number
+from backprop_lab.checks.arguments import check_integer, check_number
+from backprop_lab.nn.portable_random import MAX_SEED
 
 
 def check_slider_value(argument: str, value: float, low: float, high: float) -> float:
@@ -24,17 +26,44 @@ def check_slider_value(argument: str, value: float, low: float, high: float) -> 
     return value
 
 
-def check_rate(argument: str, value: Any, low: float, high: float) -> float:
-    """A rate Python gives an explorer: a number (not negative when the slider starts at
-    0) inside its slider's range."""
-    value = check_number(argument, value, minimum=0.0 if low == 0 else None)
-    return check_slider_value(argument, float(value), low, high)
+def check_slider_number(argument: str, value: Any, low: float, high: float) -> float:
+    """A number Python gives an explorer's slider (a rate, a weight, a share): a finite
+    real number inside the slider's range, ``low`` to ``high``."""
+    return check_slider_value(argument, check_number(argument, value), low, high)
 
 
-def plain_slider(name: str, value: float, low: float, high: float, step: float = 0.1) -> Any:
+def check_slider_integer(argument: str, value: Any, low: int, high: int) -> int:
+    """A whole number Python gives an explorer's integer slider (steps, layers, epochs):
+    an integer, not a bool, inside the slider's range, ``low`` to ``high``."""
+    return check_slider_value(argument, check_integer(argument, value), low, high)
+
+
+def check_portable_seed(argument: str, value: Any) -> int:
+    """A seed of the generator the package and the page share: an integer from 0 to
+    :data:`~backprop_lab.nn.portable_random.MAX_SEED` (``2**32 - 1``)."""
+    return check_integer(argument, value, minimum=0, maximum=MAX_SEED)
+
+
+def plain_slider(
+    name: str,
+    value: float,
+    low: float,
+    high: float,
+    step: float = 0.1,
+    *,
+    description: str | None = None,
+    readout_format: str = ".2f",
+) -> widgets.FloatSlider:
+    """The explorers' slider for a number on a linear scale, labelled ``description``
+    (``name`` by default); ``value`` is checked to lie on it (:func:`check_slider_value`)."""
     value = check_slider_value(name, float(value), low, high)
     return widgets.FloatSlider(
-        value=value, min=low, max=high, step=step, description=name, readout_format=".2f"
+        value=value,
+        min=low,
+        max=high,
+        step=step,
+        description=name if description is None else description,
+        readout_format=readout_format,
     )
 
 

@@ -10,13 +10,13 @@ import ipywidgets as widgets
 import traitlets
 
 from backprop_lab.calc.descent import FUNCTIONS, DescentPath, get_function
-from backprop_lab.checks.arguments import (
-    check_choice,
-    check_integer,
-    check_number,
-    check_positive_number,
+from backprop_lab.checks.arguments import check_choice
+from backprop_lab.explorers.common import (
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+    plain_slider,
 )
-from backprop_lab.explorers.common import check_slider_value, log_slider, plain_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 
 __all__ = ["DescentView", "GradientDescentExplorer"]
@@ -71,13 +71,10 @@ class GradientDescentExplorer(LiveExplorer):
         start: float | None = None,
     ) -> None:
         super().__init__()
-        learning_rate = check_positive_number("learning_rate", learning_rate)
-        check_slider_value("learning_rate", learning_rate, 1e-3, 10**0.5)
-        steps = check_integer("steps", steps, minimum=0)
-        check_slider_value("steps", steps, 0, 100)
+        learning_rate = check_slider_number("learning_rate", learning_rate, 1e-3, 10**0.5)
+        steps = check_slider_integer("steps", steps, 0, 100)
         fn = get_function(check_choice("function", function, tuple(FUNCTIONS)))
-        start = fn.start if start is None else check_number("start", start)
-        check_slider_value("start", start, *START_RANGE)
+        start = check_slider_number("start", fn.start if start is None else start, *START_RANGE)
         self.controls["learning_rate"] = log_slider(
             "learning rate", learning_rate, 0.001, 10**0.5, step=0.01
         )

@@ -15,7 +15,12 @@ import traitlets
 
 from backprop_lab.calc import datasets
 from backprop_lab.checks.arguments import check_choice, check_integer
-from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
+from backprop_lab.explorers.common import (
+    check_portable_seed,
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+)
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.network import Network
 from backprop_lab.nn.portable_random import portable_network
@@ -92,11 +97,10 @@ class GradientSizeExplorer(LiveExplorer):
     ) -> None:
         super().__init__()
         check_choice("activation", activation, self.ACTIVATIONS)
-        weight_scale = check_rate("weight_scale", weight_scale, 0.25, 4.0)
-        depth = check_integer("depth", depth, minimum=1)
-        check_slider_value("depth", depth, 1, 12)
+        weight_scale = check_slider_number("weight_scale", weight_scale, 0.25, 4.0)
+        depth = check_slider_integer("depth", depth, 1, 12)
         self.width = check_integer("width", width, minimum=2, maximum=64)
-        self.seed = check_integer("seed", seed, minimum=0, maximum=2**32 - 1)
+        self.seed = check_portable_seed("seed", seed)
         self.data = datasets.two_moons(n_samples=200, noise=0.1, seed=0)
         c = self.controls
         c["activation"] = widgets.Dropdown(

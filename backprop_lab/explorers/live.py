@@ -3,8 +3,9 @@
 A live explorer has two halves:
 
 - a :class:`BrowserView`, an anywidget whose ES module is the browser engine
-  (``js/engine.js``), the shared drawing code (``js/draw.js``) and the explorer's own
-  drawing code (``js/<name>.js``), joined into one module when the class is made. It holds
+  (``js/engine.js``), the shared drawing code (``js/draw.js``), any file of ``js/`` it
+  shares with other views (its class's ``_shared_files``) and the explorer's own drawing
+  code (``js/<name>.js``), joined into one module when the class is made. It holds
   the explorer's settings as traits and draws on a canvas, in JupyterLab, on Binder and on
   the static website alike;
 - ipywidgets controls (sliders, menus) ``jslink``-ed to those traits, so that they move
@@ -44,11 +45,12 @@ def view_parts(name: str) -> list[Path]:
 
 
 @cache
-def view_module(name: str) -> str:
-    """The ES module of the view ``js/<name>``: the engine, the drawing code, the view's
-    parts (:func:`view_parts`), the view."""
+def view_module(name: str, shared: tuple[str, ...] = ()) -> str:
+    """The ES module of the view ``js/<name>``: the engine, the drawing code, the files of
+    ``js/`` it shares with other views (``shared``, its class's ``_shared_files``), the
+    view's parts (:func:`view_parts`), the view."""
     pieces = [(JS_FOLDER / "draw.js").read_text(encoding="utf-8")]
-    for path in [*view_parts(name), JS_FOLDER / name]:
+    for path in [*(JS_FOLDER / file for file in shared), *view_parts(name), JS_FOLDER / name]:
         pieces.append(f"// ---- {path.name}\n{path.read_text(encoding='utf-8')}")
     return widget_esm("\n".join(pieces))
 
@@ -77,9 +79,11 @@ def on_grid(control: widgets.Widget) -> None:
 
 class BrowserView(anywidget.AnyWidget):
     """The drawing half of a live explorer; subclasses name their ``_view_file`` in ``js/``
-    and declare their settings as synced traits."""
+    (and in ``_shared_files`` the files of ``js/`` they share with other views, joined
+    before it) and declare their settings as synced traits."""
 
     _view_file: ClassVar[str] = ""
+    _shared_files: ClassVar[tuple[str, ...]] = ()
     _css = _CSS
     choices = traitlets.Dict().tag(sync=True)
     """For each menu setting, its options: the trait holds the chosen option's index (the
@@ -88,7 +92,7 @@ class BrowserView(anywidget.AnyWidget):
     def __init_subclass__(cls, **kwargs: Any) -> None:
         view_file = cls.__dict__.get("_view_file")
         if view_file:
-            cls._esm = view_module(view_file)
+            cls._esm = view_module(view_file, cls._shared_files)
         super().__init_subclass__(**kwargs)
 
 

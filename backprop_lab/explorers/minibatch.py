@@ -17,7 +17,12 @@ import traitlets
 
 from backprop_lab.calc import datasets
 from backprop_lab.checks.arguments import check_integer
-from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
+from backprop_lab.explorers.common import (
+    check_portable_seed,
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+)
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.portable_random import batch_order, portable_network
@@ -115,10 +120,9 @@ class MiniBatchExplorer(LiveExplorer):
                 f"batch_size must be one of {', '.join(map(str, self.BATCH_SIZES))}; "
                 f"got {batch_size}"
             )
-        learning_rate = check_rate("learning_rate", learning_rate, 0.01, 3.0)
-        epochs = check_integer("epochs", epochs, minimum=1)
-        check_slider_value("epochs", epochs, 1, 50)
-        self.seed = check_integer("seed", seed, minimum=0, maximum=2**32 - 1)
+        learning_rate = check_slider_number("learning_rate", learning_rate, 0.01, 3.0)
+        epochs = check_slider_integer("epochs", epochs, 1, 50)
+        self.seed = check_portable_seed("seed", seed)
         self.data = datasets.two_moons(n_samples=200, noise=0.1, seed=0)
         self.start = portable_network(
             [2, 8, 1], "tanh", "sigmoid", "binary_cross_entropy", seed=self.seed

@@ -18,7 +18,12 @@ import traitlets
 
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
+from backprop_lab.explorers.common import (
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+    plain_slider,
+)
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
@@ -158,21 +163,13 @@ class MomentumExplorer(LiveExplorer):
         curvatures: tuple[float, float] = (1.0, 0.05),
     ) -> None:
         super().__init__()
-        momentum = check_rate("momentum", momentum, 0.0, 0.99)
-        learning_rate = check_rate("learning_rate", learning_rate, 0.05, 3.0)
-        steps = check_integer("steps", steps, minimum=5)
-        check_slider_value("steps", steps, 5, 200)
+        momentum = check_slider_number("momentum", momentum, 0.0, 0.99)
+        learning_rate = check_slider_number("learning_rate", learning_rate, 0.05, 3.0)
+        steps = check_slider_integer("steps", steps, 5, 200)
         self.data = elongated_quadratic(curvatures)
         self.curvatures = tuple(float(np.mean(self.data.X[:, k] ** 2)) for k in range(2))
         c = self.controls
-        c["momentum"] = widgets.FloatSlider(
-            value=momentum,
-            min=0.0,
-            max=0.99,
-            step=0.01,
-            description="momentum",
-            readout_format=".2f",
-        )
+        c["momentum"] = plain_slider("momentum", momentum, 0.0, 0.99, step=0.01)
         c["learning_rate"] = log_slider("learning rate", learning_rate, 0.05, 3.0, step=0.02)
         c["steps"] = widgets.IntSlider(value=steps, min=5, max=200, description="steps")
         self.view = MomentumView(

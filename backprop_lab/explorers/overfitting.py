@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
+from typing import ClassVar
 
 import ipywidgets as widgets
 import numpy as np
@@ -18,7 +19,7 @@ import traitlets
 from backprop_lab.calc import datasets
 from backprop_lab.calc.datasets import Dataset
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.common import check_slider_value
+from backprop_lab.explorers.common import check_portable_seed, check_slider_integer
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.history import TrainingHistory
 from backprop_lab.nn.network import Network
@@ -85,8 +86,11 @@ def overfitting_start(hidden_units: int, seed: int = 0) -> Network:
 
 class SineFitTraits(traitlets.HasTraits):
     """What a view of a run on the noisy sine points reads (chapter 6's overfitting and
-    stopping views): the start, the run and the points, which the page trains on."""
+    stopping views): the start, the run and the points, which the page trains on. Its
+    JavaScript twin, ``js/sine_fit.js`` (reading these traits, the start and the run), is
+    joined into the module of each view that has these traits."""
 
+    _shared_files: ClassVar[tuple[str, ...]] = ("sine_fit.js",)
     hidden_units = traitlets.Int(20).tag(sync=True)
     max_iterations = traitlets.Int(2000).tag(sync=True)
     learning_rate = traitlets.Float(0.2).tag(sync=True)
@@ -177,19 +181,15 @@ class OverfittingExplorer(LiveExplorer):
         weights_seed: int = 0,
     ) -> None:
         super().__init__()
-        hidden_units = check_integer("hidden_units", hidden_units, minimum=1)
-        check_slider_value("hidden_units", hidden_units, 1, 50)
+        hidden_units = check_slider_integer("hidden_units", hidden_units, 1, 50)
         self.learning_rate = check_number("learning_rate", learning_rate, minimum=1e-4, maximum=10)
         max_iterations = check_integer("max_iterations", max_iterations, minimum=10, maximum=20000)
-        self.weights_seed = check_integer(
-            "weights_seed", weights_seed, minimum=0, maximum=2**32 - 1
-        )
+        self.weights_seed = check_portable_seed("weights_seed", weights_seed)
         self.snapshot_every = max(1, max_iterations // 80)
         self.max_iterations = self.snapshot_every * math.ceil(max_iterations / self.snapshot_every)
         if iterations is None:
             iterations = self.max_iterations
-        iterations = check_integer("iterations", iterations, minimum=0)
-        check_slider_value("iterations", iterations, 0, self.max_iterations)
+        iterations = check_slider_integer("iterations", iterations, 0, self.max_iterations)
         self.train_data, self.validation_data = overfitting_data(
             n_samples, noise, validation_share, seed
         )

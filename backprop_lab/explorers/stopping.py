@@ -14,7 +14,12 @@ import ipywidgets as widgets
 import traitlets
 
 from backprop_lab.checks.arguments import check_integer, check_number
-from backprop_lab.explorers.common import check_rate, check_slider_value, log_slider
+from backprop_lab.explorers.common import (
+    check_portable_seed,
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+)
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.explorers.overfitting import SineFitTraits, overfitting_data, overfitting_start
 from backprop_lab.nn.history import TrainingHistory
@@ -88,16 +93,15 @@ class StoppingExplorer(LiveExplorer):
         weights_seed: int = 0,
     ) -> None:
         super().__init__()
-        tolerance = check_rate("tolerance", tolerance, 1e-6, 1e-2)
-        patience = check_integer("patience", patience, minimum=1)
-        check_slider_value("patience", patience, 10, 2000)
+        tolerance = check_slider_number("tolerance", tolerance, 1e-6, 1e-2)
+        patience = check_slider_integer("patience", patience, 10, 2000)
         self.hidden_units = check_integer("hidden_units", hidden_units, minimum=1, maximum=50)
         self.max_iterations = check_integer(
             "max_iterations", max_iterations, minimum=10, maximum=20000
         )
         self.learning_rate = check_number("learning_rate", learning_rate, minimum=1e-4, maximum=10)
         seed = check_integer("seed", seed, minimum=0)
-        weights_seed = check_integer("weights_seed", weights_seed, minimum=0, maximum=2**32 - 1)
+        weights_seed = check_portable_seed("weights_seed", weights_seed)
         self.train_data, self.validation_data = overfitting_data(seed=seed)
         self.start = overfitting_start(self.hidden_units, weights_seed)
         self.reference = self._train(validation=tuple(self.validation_data))

@@ -24,10 +24,13 @@ from backprop_lab.calc.recurrence import RNNGradients, rnn_backward, rnn_forward
 from backprop_lab.checks.arguments import (
     check_bool,
     check_integer,
-    check_number,
-    check_positive_number,
 )
-from backprop_lab.explorers.common import check_slider_value, log_slider, plain_slider
+from backprop_lab.explorers.common import (
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+    plain_slider,
+)
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 
 __all__ = ["FIRST_INPUT", "GradientThroughTimeExplorer", "ThroughTimeView", "sequence"]
@@ -97,16 +100,11 @@ class GradientThroughTimeExplorer(LiveExplorer):
         max_norm: float = 1.0,
     ) -> None:
         super().__init__()
-        w = check_slider_value(
-            "recurrent_weight",
-            check_number("recurrent_weight", recurrent_weight),
-            *self.RANGES["recurrent_weight"],
-        )
-        steps = check_integer("steps", steps)
-        check_slider_value("steps", steps, *self.RANGES["steps"])
+        r = self.RANGES
+        w = check_slider_number("recurrent_weight", recurrent_weight, *r["recurrent_weight"])
+        steps = check_slider_integer("steps", steps, *r["steps"])
         clip = check_bool("clip", clip)
-        max_norm = check_positive_number("max_norm", max_norm)
-        check_slider_value("max_norm", max_norm, *self.RANGES["max_norm"])
+        max_norm = check_slider_number("max_norm", max_norm, *r["max_norm"])
         self.controls["recurrent_weight"] = plain_slider("W_h", w, 0.0, 2.0, step=0.05)
         self.controls["steps"] = widgets.IntSlider(
             value=steps, min=2, max=60, description="steps T"

@@ -28,10 +28,13 @@ from backprop_lab.calc.playground_data import PLAYGROUND_NAMES, playground_data
 from backprop_lab.checks.arguments import (
     check_choice,
     check_integer,
-    check_number,
-    check_positive_number,
 )
-from backprop_lab.explorers.common import check_slider_value, log_slider
+from backprop_lab.explorers.common import (
+    check_slider_integer,
+    check_slider_number,
+    log_slider,
+    plain_slider,
+)
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS
 from backprop_lab.nn.history import TrainingHistory
@@ -257,30 +260,24 @@ class TrainingExplorer(LiveExplorer):
         check_choice("dataset", dataset, PLAYGROUND_NAMES)
         sizes = parse_hidden_layers(hidden_layers)
         check_choice("activation", activation, HIDDEN_ACTIVATIONS)
-        learning_rate = check_positive_number("learning_rate", learning_rate)
-        check_slider_value("learning_rate", learning_rate, *r["learning_rate"])
+        learning_rate = check_slider_number("learning_rate", learning_rate, *r["learning_rate"])
         max_iterations = check_integer("max_iterations", max_iterations, minimum=10, maximum=5000)
         if iterations is None:
             iterations = max_iterations // 2
-        iterations = check_integer("iterations", iterations, minimum=0)
-        check_slider_value("iterations", iterations, 0, max_iterations)
-        seed = check_integer("seed", seed, minimum=0)
-        check_slider_value("seed", seed, *r["seed"])
-        noise = check_slider_value("noise", check_number("noise", noise), *r["noise"])
-        test_fraction = check_slider_value(
-            "test_fraction", check_number("test_fraction", test_fraction), *r["test_fraction"]
-        )
+        iterations = check_slider_integer("iterations", iterations, 0, max_iterations)
+        seed = check_slider_integer("seed", seed, *r["seed"])
+        noise = check_slider_number("noise", noise, *r["noise"])
+        test_fraction = check_slider_number("test_fraction", test_fraction, *r["test_fraction"])
         sizes_menu = [None, *(size for _, size in BATCH_SIZES[1:])]
         if batch_size not in sizes_menu or isinstance(batch_size, bool):
             raise ValueError(
                 f"batch_size must be None (full batch) or one of 1, 2, 4, 8, 16; got {batch_size!r}"
             )
-        momentum = check_slider_value(
-            "momentum", check_number("momentum", momentum), *r["momentum"]
-        )
+        momentum = check_slider_number("momentum", momentum, *r["momentum"])
         check_choice("regularization", regularization, REGULARIZATIONS)
-        regularization_rate = check_positive_number("regularization_rate", regularization_rate)
-        check_slider_value("regularization_rate", regularization_rate, *r["regularization_rate"])
+        regularization_rate = check_slider_number(
+            "regularization_rate", regularization_rate, *r["regularization_rate"]
+        )
         n_samples = check_integer("n_samples", n_samples, minimum=20, maximum=1000)
         n_inputs = 1 if dataset == "regression_1d" else 2
         if features is None:
@@ -291,13 +288,11 @@ class TrainingExplorer(LiveExplorer):
         c["dataset"] = widgets.Dropdown(
             options=list(PLAYGROUND_NAMES), value=dataset, description="data set"
         )
-        c["noise"] = widgets.FloatSlider(
-            value=noise, min=0.0, max=0.5, step=0.05, description="noise", readout_format=".2f"
-        )
-        c["test_fraction"] = widgets.FloatSlider(
-            value=test_fraction,
-            min=0.1,
-            max=0.9,
+        c["noise"] = plain_slider("noise", noise, *r["noise"], step=0.05)
+        c["test_fraction"] = plain_slider(
+            "test_fraction",
+            test_fraction,
+            *r["test_fraction"],
             step=0.1,
             description="test share",
             readout_format=".1f",
@@ -310,9 +305,7 @@ class TrainingExplorer(LiveExplorer):
         c["batch_size"] = widgets.Dropdown(
             options=list(BATCH_SIZES), value=batch_size or 0, description="batch size"
         )
-        c["momentum"] = widgets.FloatSlider(
-            value=momentum, min=0.0, max=0.95, step=0.05, description="momentum"
-        )
+        c["momentum"] = plain_slider("momentum", momentum, *r["momentum"], step=0.05)
         c["regularization"] = widgets.Dropdown(
             options=list(REGULARIZATIONS), value=regularization, description="regularisation"
         )

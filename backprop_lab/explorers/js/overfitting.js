@@ -7,56 +7,30 @@
  * units trains through the engine's `trainSteps` a slice per animation frame and draws as
  * it goes; each run is kept, so the iterations slider reads its snapshots at once. Traits
  * read: hidden_units, iterations, max_iterations, snapshot_every, learning_rate, seed,
- * train_X, train_Y, validation_X, validation_Y, floor, grid, truth. The status line is the
- * Python explorer's (`OverfittingExplorer.status`), word for word.
+ * train_X, train_Y, validation_X, validation_Y, floor, grid, truth (the first eight, with
+ * the start and the run, shared with the stopping view: `sine_fit.js`). The status line is
+ * the Python explorer's (`OverfittingExplorer.status`), word for word.
  */
 
-const OVERFITTING_TRAITS = [
-  "hidden_units",
-  "iterations",
-  "max_iterations",
-  "snapshot_every",
-  "learning_rate",
-  "seed",
-  "train_X",
-  "train_Y",
-  "validation_X",
-  "validation_Y",
-  "floor",
-  "grid",
-  "truth",
-];
+const OVERFITTING_TRAITS = [...SINE_FIT_TRAITS, "iterations", "snapshot_every", "floor", "grid", "truth"];
 const OVERFITTING_RUNS_KEPT = 12;
 
+/** The setting's numbers, read from the model (or given by the tests). */
 function overfittingSettings(model) {
   const get = (name) => model.get(name);
   return {
-    hidden: get("hidden_units"),
+    ...sineFitSettings(model),
     iterations: get("iterations"),
-    maxIterations: get("max_iterations"),
     snapshotEvery: get("snapshot_every"),
-    learningRate: get("learning_rate"),
-    seed: get("seed"),
-    train: [get("train_X"), get("train_Y")],
-    validation: [get("validation_X"), get("validation_Y")],
     floor: get("floor"),
     grid: get("grid"),
     truth: get("truth"),
   };
 }
 
-function overfittingStart(s) {
-  return portableNetwork({ sizes: [1, s.hidden, 1], activation: "tanh", outputActivation: "identity", loss: "squared_error", seed: s.seed });
-}
-
 /** The run of a setting's number of hidden units, a generator (the engine's progress). */
 function overfittingRun(s) {
-  return trainSteps(overfittingStart(s), s.train[0], s.train[1], {
-    learningRate: s.learningRate,
-    iterations: s.maxIterations,
-    validation: s.validation,
-    snapshotEvery: s.snapshotEvery,
-  });
+  return sineFitRun(s, { validation: s.validation, snapshotEvery: s.snapshotEvery });
 }
 
 /** The latest snapshot at or before `t` (`TrainingHistory.snapshot`). */
@@ -70,8 +44,7 @@ function overfittingSnapshot(history, t) {
 function overfittingShown(s, history) {
   const t = overfittingSnapshot(history, Math.min(s.iterations, history.iterationsRun)).iteration;
   const snap = overfittingSnapshot(history, t);
-  const start = overfittingStart(s);
-  const net = { ...start, weights: snap.weights, biases: snap.biases };
+  const net = { ...sineFitStart(s), weights: snap.weights, biases: snap.biases };
   return { ...s, history, t, net, finished: true };
 }
 
@@ -164,7 +137,7 @@ function drawOverfitting(figure, state) {
 
 function render({ model, el }) {
   const runs = new Map(); // hidden units -> finished history (the last few kept)
-  const keyOf = (s) => JSON.stringify([s.hidden, s.maxIterations, s.snapshotEvery, s.learningRate, s.seed, s.train, s.validation]);
+  const keyOf = (s) => `${sineFitKey(s)}|${s.snapshotEvery}`;
   return liveRunView({
     model,
     el,

@@ -5,60 +5,34 @@
  * validation (the faint reference, kept while the page lives), with `tolerance`, and with
  * validation and `patience`. The runs go a slice per animation frame and draw as they go.
  * Traits read: tolerance, patience, hidden_units, max_iterations, learning_rate, seed,
- * train_X, train_Y, validation_X, validation_Y. The status line is the Python explorer's
- * (`StoppingExplorer.status`), word for word.
+ * train_X, train_Y, validation_X, validation_Y (all but the first two, with the start and
+ * the run, shared with the overfitting view: `sine_fit.js`). The status line is the Python
+ * explorer's (`StoppingExplorer.status`), word for word.
  */
 
-const STOPPING_TRAITS = [
-  "tolerance",
-  "patience",
-  "hidden_units",
-  "max_iterations",
-  "learning_rate",
-  "seed",
-  "train_X",
-  "train_Y",
-  "validation_X",
-  "validation_Y",
-];
+const STOPPING_TRAITS = [...SINE_FIT_TRAITS, "tolerance", "patience"];
 const FAINT_BLUE = "rgba(33, 102, 172, 0.45)";
 const FAINT_ORANGE = "rgba(224, 130, 20, 0.45)";
 
 /** The setting's numbers, read from the model (or given by the tests). */
 function stoppingSettings(model) {
-  const get = (name) => model.get(name);
-  return {
-    tolerance: get("tolerance"),
-    patience: get("patience"),
-    hidden: get("hidden_units"),
-    maxIterations: get("max_iterations"),
-    learningRate: get("learning_rate"),
-    seed: get("seed"),
-    train: [get("train_X"), get("train_Y")],
-    validation: [get("validation_X"), get("validation_Y")],
-  };
-}
-
-/** One of the three runs, a generator (yields the engine's progress, returns the history). */
-function* stoppingRun(s, options) {
-  const net = portableNetwork({ sizes: [1, s.hidden, 1], activation: "tanh", outputActivation: "identity", loss: "squared_error", seed: s.seed });
-  return yield* trainSteps(net, s.train[0], s.train[1], { learningRate: s.learningRate, iterations: s.maxIterations, ...options });
+  return { ...sineFitSettings(model), tolerance: model.get("tolerance"), patience: model.get("patience") };
 }
 
 /** The three runs of a setting, yielding drawable states; `kept` holds the reference. */
 function* stoppingWork(s, kept = {}) {
-  const key = JSON.stringify([s.hidden, s.maxIterations, s.learningRate, s.seed, s.train, s.validation]);
+  const key = sineFitKey(s);
   const state = { ...s, reference: kept.key === key ? kept.reference : null, converging: null, early: null };
   if (state.reference === null) {
     state.phase = "the whole run";
-    state.reference = yield* stoppingStage(state, "referenceSoFar", stoppingRun(s, { validation: s.validation }));
+    state.reference = yield* stoppingStage(state, "referenceSoFar", sineFitRun(s, { validation: s.validation }));
     kept.key = key;
     kept.reference = state.reference;
   }
   state.phase = "with tolerance";
-  state.converging = yield* stoppingStage(state, "convergingSoFar", stoppingRun(s, { tolerance: s.tolerance }));
+  state.converging = yield* stoppingStage(state, "convergingSoFar", sineFitRun(s, { tolerance: s.tolerance }));
   state.phase = "with patience";
-  state.early = yield* stoppingStage(state, "earlySoFar", stoppingRun(s, { validation: s.validation, patience: s.patience }));
+  state.early = yield* stoppingStage(state, "earlySoFar", sineFitRun(s, { validation: s.validation, patience: s.patience }));
   return { ...state, finished: true };
 }
 

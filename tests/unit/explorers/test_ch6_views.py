@@ -37,8 +37,13 @@ def same_status(got: str, expected: str, floor: float = 0.0) -> bool:
     return True
 
 
-def linked_traits(explorer) -> set[tuple]:
-    return {(link.source[0], link.source[1], link.target[1]) for link in explorer.links}
+def assert_controls_linked(explorer, menus: tuple[str, ...] = ()) -> None:
+    """Every control is jslinked to the view's trait of its name: a menu (``menus``) by
+    its ``index``, the value ipywidgets syncs, any other by its ``value``."""
+    linked = {(link.source[0], link.source[1], link.target[1]) for link in explorer.links}
+    for name, control in explorer.controls.items():
+        synced = "index" if name in menus else "value"
+        assert (control, synced, name) in linked, name
 
 
 # ------------------------------------------------------------------ momentum
@@ -84,9 +89,7 @@ def test_the_momentum_view_holds_the_explorers_settings_and_data():
     np.testing.assert_array_equal(np.array(view.X), explorer.data.X)
     np.testing.assert_array_equal(np.array(view.Y), explorer.data.Y)
     assert tuple(view.start) == explorer.START
-    linked = linked_traits(explorer)
-    for name, control in explorer.controls.items():
-        assert (control, "value", name) in linked
+    assert_controls_linked(explorer)
 
 
 def test_the_momentum_path_in_the_page_is_the_packages(tmp_path: Path):
@@ -166,10 +169,7 @@ def test_the_gradient_size_view_holds_the_explorers_settings_and_data():
     assert (view.weight_scale, view.depth, view.width, view.seed) == (2.0, 5, 8, 7)
     np.testing.assert_array_equal(np.array(view.X), explorer.data.X)
     np.testing.assert_array_equal(np.array(view.Y), explorer.data.Y)
-    linked = linked_traits(explorer)
-    for name, control in explorer.controls.items():
-        synced = "index" if name == "activation" else "value"
-        assert (control, synced, name) in linked
+    assert_controls_linked(explorer, menus=("activation",))
 
 
 # ------------------------------------------------------------------ mini-batches
@@ -263,10 +263,7 @@ def test_the_minibatch_view_holds_the_explorers_settings_and_data():
     assert view.choices["batch_size"][view.batch_size] == "20"
     assert (view.epochs, view.seed) == (7, 5)
     np.testing.assert_array_equal(np.array(view.X), explorer.data.X)
-    linked = linked_traits(explorer)
-    for name, control in explorer.controls.items():
-        synced = "index" if name == "batch_size" else "value"
-        assert (control, synced, name) in linked
+    assert_controls_linked(explorer, menus=("batch_size",))
 
 
 # ------------------------------------------------------------------ stopping
@@ -316,9 +313,7 @@ def test_the_stopping_view_holds_the_explorers_settings_and_data():
     assert (view.hidden_units, view.max_iterations, view.seed) == (3, 500, 2)
     np.testing.assert_array_equal(np.array(view.train_X), explorer.train_data.X)
     np.testing.assert_array_equal(np.array(view.validation_Y), explorer.validation_data.Y)
-    linked = linked_traits(explorer)
-    for name, control in explorer.controls.items():
-        assert (control, "value", name) in linked
+    assert_controls_linked(explorer)
 
 
 # ------------------------------------------------------------------ overfitting
@@ -375,9 +370,7 @@ def test_the_overfitting_view_holds_the_explorers_settings_and_data():
     np.testing.assert_array_equal(view.grid, grid)
     np.testing.assert_allclose(view.truth, np.sin(np.pi * grid), atol=1e-15)
     np.testing.assert_array_equal(np.array(view.validation_X), explorer.validation_data.X)
-    linked = linked_traits(explorer)
-    for name, control in explorer.controls.items():
-        assert (control, "value", name) in linked
+    assert_controls_linked(explorer)
 
 
 # ------------------------------------------------------------------ bad values
@@ -393,6 +386,28 @@ def test_the_overfitting_view_holds_the_explorers_settings_and_data():
         (lambda: le.MomentumExplorer(steps=1000), ValueError, "steps"),
         (lambda: le.MomentumExplorer(steps=2.5), TypeError, "steps"),
         (lambda: le.MomentumExplorer(curvatures=(1.0, -1.0)), ValueError, "curvatures"),
+        (lambda: le.MomentumExplorer(momentum=float("nan")), ValueError, "momentum must be a"),
+        (
+            lambda: le.MomentumExplorer(momentum=-0.1),
+            ValueError,
+            "momentum must be within its slider's range, from 0 to 0.99; got -0.1",
+        ),
+        (lambda: le.GradientSizeExplorer(depth=True), TypeError, "depth must be an integer"),
+        (
+            lambda: le.GradientSizeExplorer(depth=0),
+            ValueError,
+            "depth must be within its slider's range, from 1 to 12; got 0",
+        ),
+        (
+            lambda: le.MiniBatchExplorer(seed=2**32),
+            ValueError,
+            "seed must be an integer <= 4294967295",
+        ),
+        (
+            lambda: le.StoppingExplorer(patience=5),
+            ValueError,
+            "patience must be within its slider's range, from 10 to 2000; got 5",
+        ),
         (lambda: le.GradientSizeExplorer(activation="softmax"), ValueError, "activation"),
         (lambda: le.GradientSizeExplorer(weight_scale=10.0), ValueError, "weight_scale"),
         (lambda: le.GradientSizeExplorer(weight_scale="big"), TypeError, "weight_scale"),

@@ -38,8 +38,10 @@ def call_view(
 ) -> dict:
     """Import the view's module in Node with ``exports`` (and the functions of ``extra``)
     made visible, run ``calls``."""
+    shared = next((cls._shared_files for cls in views() if cls._view_file == view_file), ())
     module = tmp_path / f"{view_file}.mjs"
-    module.write_text(view_module(view_file) + f"\n{extra}\nexport {{ {', '.join(exports)} }};\n")
+    code = view_module(view_file, shared)
+    module.write_text(code + f"\n{extra}\nexport {{ {', '.join(exports)} }};\n")
     done = subprocess.run(
         [NODE, str(RUNNER), str(module)],
         input=json.dumps(calls),
@@ -61,11 +63,12 @@ def views() -> list[type[BrowserView]]:
     return found
 
 
-def test_every_view_file_is_a_view_of_the_package_or_a_part_of_one():
+def test_every_view_file_is_a_view_of_the_package_or_a_part_of_one_or_shared():
     used = {cls._view_file for cls in views()}
     parts = {path.name for name in used for path in view_parts(name)}
+    shared = {file for cls in views() for file in cls._shared_files}
     files = {p.name for p in JS_FOLDER.glob("*.js")} - {"engine.js", "draw.js"}
-    assert used | parts == files
+    assert used | parts | shared == files
     assert "playground.worker.js" in parts
     module = view_module("playground.js")
     assert module.index("// ---- playground.worker.js") < module.index("// ---- playground.js")
@@ -76,7 +79,7 @@ def test_each_view_loads_as_one_module_with_a_render(view, tmp_path):
     answer = call_view(view._view_file, ["neuron as engineNeuron"], [], tmp_path)
     assert not answer["answers"]
     assert answer["defaultExport"] == "function"
-    assert view()._esm == view_module(view._view_file)  # what the widget sends
+    assert view()._esm == view_module(view._view_file, view._shared_files)  # what it sends
 
 
 def neuron_states() -> list[dict[str, Any]]:
