@@ -1,12 +1,16 @@
 """The website's page budgets now that the explorers compute in the page (issue 15).
 
-- **Page bytes**: each chapter page's own bytes, its HTML (with the saved widget state,
-  which carries each explorer's ES module) and the images it references in ``_images/``;
-  not the shared vendored JavaScript. Target: at most 1.5 MB a page.
+- **Page bytes**: each chapter page's own bytes, its HTML (with the saved widget state
+  and the explorers' static pictures) and the images it references in ``_images/``;
+  not the JavaScript the site shares (vendored, and the explorers' modules in
+  ``_static/views/``, whose total is printed). Target: at most 1.5 MB a page.
 - **First explorer** (with ``--cpu-slowdown 4``, Chromium's DevTools CPU throttling, as a
   phone): the time from navigation to the first explorer's first picture, for a reader
   who looks at it the moment it is on the page (it is scrolled into view then: views
-  draw when they come into sight). Target: at most 3 s.
+  draw when they come into sight). Target: at most 3 s. Printed beside it, with the
+  page's other phases: ``picture``, when the first explorer's static picture (drawn by
+  the site build, ``tools/fallback_pictures.py``) was painted; the reader sees that
+  picture until the live one replaces it.
 - **Longest task of our own code**: the views record each redraw and each slice of
   training as a User Timing measure (``bpl ...``, see ``timed`` in
   ``backprop_lab/explorers/js/draw.js``); the page is scrolled to every explorer and the
@@ -54,6 +58,13 @@ FIRST_DRAWN = """
 LOOK_AT_FIRST = """
 window.__bplPhases = {};
 new MutationObserver((_, observer) => {
+  if (!window.__bplPhases.pictureParsed && document.querySelector(".bpl-fallback svg")) {
+    // the build's static picture (tools/fallback_pictures.py): parsed now, painted by the
+    // end of the next frame
+    window.__bplPhases.pictureParsed = performance.now();
+    const painted = () => { window.__bplPhases.picture = performance.now(); };
+    requestAnimationFrame(() => setTimeout(painted));
+  }
   if (!window.__bplPhases.widgets && document.querySelector(".widget-subarea")) {
     window.__bplPhases.widgets = performance.now();
   }
@@ -69,13 +80,16 @@ document.addEventListener("DOMContentLoaded", () => {
 });
 """
 
-# Where the time before the first picture goes: the navigation's DOMContentLoaded and load
-# events (the widget manager starts rendering at load), MathJax's first typesetting, and
-# the first widget area the manager inserts.
+# Where the time before the first picture goes: the first explorer's static picture drawn
+# by the site build (painted; the reader sees it until the live one is there), the
+# navigation's DOMContentLoaded and load events (the widget manager starts rendering at
+# DOMContentLoaded), MathJax's first typesetting, and the first widget area the manager
+# inserts.
 PHASES = """
 () => {
   const [nav] = performance.getEntriesByType("navigation");
-  return { ready: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
+  return { picture: window.__bplPhases.picture ?? null,
+           ready: nav.domContentLoadedEventEnd, load: nav.loadEventEnd,
            math: window.__bplPhases.math ?? null, widgets: window.__bplPhases.widgets ?? null };
 }
 """
@@ -185,6 +199,10 @@ def main() -> None:
     for page in chapter_pages(args.page):
         size = page_bytes(page)
         print(f"  {page:40s} {size / 1e6:6.2f} MB  {'ok' if size <= 1.5e6 else 'OVER'}")
+    views = sorted((SITE / "_static" / "views").glob("*.js"))
+    if views:
+        shared = sum(p.stat().st_size for p in views) / 1e6
+        print(f"  the explorers' modules, shared by every page (_static/views): {shared:.2f} MB")
 
     print(f"\nCPU slowdown {args.cpu_slowdown:g}x: first picture (target <= 3000 ms), longest task")
     print("of our own code (target <= 200 ms)")

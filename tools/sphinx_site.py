@@ -17,7 +17,9 @@ As Sphinx writes each page (``html-page-context``, before myst-nb adds the page'
 state), it keeps in that state only the models the page's widget views reach
 (``tools/widget_state.py``): explorers made in hidden checks cost the page nothing. Then
 it draws each explorer's starting picture where the explorer left a place for it
-(``tools/fallback_pictures.py``), for the reader without JavaScript and while widgets load.
+(``tools/fallback_pictures.py``), for the reader without JavaScript and while widgets load,
+and moves the explorers' ES modules out of the page into parts the site shares
+(``tools/view_parts.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ if str(TOOLS) not in sys.path:  # Jupyter Book appends it for local_extensions; 
 
 import fallback_pictures  # noqa: E402  (tools/ is a folder of scripts, not a package)
 import vendor_js  # noqa: E402
+import view_parts  # noqa: E402
 import widget_state  # noqa: E402
 
 WIDGET_STATE_KEY = "ipywidgets_state"  # myst-nb's key for a page's widget-state script
@@ -107,9 +110,12 @@ def prune_page_widget_state(
     saved = json.loads(attributes["body"])
     shown = widget_state.shown_models(context.get("body", ""))
     pruned = widget_state.prune_widget_state(saved, shown)
-    body = json.dumps(pruned).replace("</", "<\\/")  # as myst-nb's sanitize_script_content
-    metadata["js_files"][WIDGET_STATE_KEY] = (uri, {**attributes, "body": body})
     context["body"] = fallback_pictures.add_pictures(context.get("body", ""), pruned, page=pagename)
+    split, scripts = view_parts.split_modules(pruned, Path(app.outdir) / "_static")
+    body = json.dumps(split).replace("</", "<\\/")  # as myst-nb's sanitize_script_content
+    metadata["js_files"][WIDGET_STATE_KEY] = (uri, {**attributes, "body": body})
+    for script in scripts:
+        metadata["js_files"][f"bpl-{script}"] = (script, {"defer": "defer"})
 
 
 def setup(app: Any) -> dict[str, Any]:

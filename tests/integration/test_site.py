@@ -333,10 +333,14 @@ VIEW = re.compile(r'<script type="application/vnd\.jupyter\.widget-view\+json">'
 
 
 @pytest.mark.browser
-def test_without_javascript_each_explorer_says_what_it_shows(chromium, site, site_url):
-    """A reader with JavaScript off: under each explorer of every chapter, a paragraph says
-    that it needs JavaScript and gives its starting status line; with JavaScript on that
-    paragraph is not shown."""
+def test_without_javascript_each_explorer_shows_its_picture_and_says_what_it_shows(
+    chromium, site, site_url
+):
+    """A reader with JavaScript off: in each explorer's place on every chapter, its
+    starting picture drawn by the site build (the desktop one at 1280 px, the phone one at
+    390 px, each within the column) and a paragraph that says that it needs JavaScript and
+    gives its starting status line. With JavaScript on, that paragraph is not parsed, and
+    once the explorers are there their static pictures are hidden."""
     chapters = [p for p in PAGES if p.startswith("book/0") and (site / p).exists()]
     expected = {}
     for page_name in chapters:
@@ -345,23 +349,43 @@ def test_without_javascript_each_explorer_says_what_it_shows(chromium, site, sit
         assert len(notes) == views, f"{page_name}: {views} explorers, {len(notes)} notes"
         expected[page_name] = views
     assert sum(expected.values()) >= 12, expected  # every live explorer of chapters 1-7
-    context = chromium.new_context(java_script_enabled=False)
-    try:
-        page = context.new_page()
-        for page_name, views in expected.items():
-            page.goto(site_url + page_name, wait_until="load", timeout=60_000)
-            notes = page.locator("p.bpl-noscript")
-            assert notes.count() == views, page_name
-            for k in range(views):
-                assert notes.nth(k).is_visible(), f"{page_name}: note {k} is hidden"
-                assert "JavaScript" in notes.nth(k).inner_text()
-    finally:
-        context.close()
+    for width, shown, hidden in ((1280, "wide", "narrow"), (390, "narrow", "wide")):
+        context = chromium.new_context(
+            java_script_enabled=False, viewport={"width": width, "height": 900}
+        )
+        try:
+            page = context.new_page()
+            for page_name, views in expected.items():
+                page.goto(site_url + page_name, wait_until="load", timeout=60_000)
+                notes = page.locator("p.bpl-noscript")
+                pictures = page.locator(f".bpl-fallback-{shown} svg")
+                assert notes.count() == views == pictures.count(), page_name
+                assert not page.locator(f".bpl-fallback-{hidden} svg").first.is_visible()
+                column = page.locator("main").bounding_box()["width"]
+                for k in range(views):
+                    assert notes.nth(k).is_visible(), f"{page_name}: note {k} is hidden"
+                    assert "JavaScript" in notes.nth(k).inner_text()
+                    box = pictures.nth(k).bounding_box()
+                    assert box and 100 < box["width"] <= column and box["height"] > 50, (
+                        f"{page_name}: picture {k} at {width} px: {box}"
+                    )
+        finally:
+            context.close()
     context = chromium.new_context()
     try:
         page = context.new_page()
-        page.goto(site_url + "book/01_neural_networks.html", wait_until="load", timeout=60_000)
+        page.goto(site_url + "book/06_making_it_learn_well.html", wait_until="load", timeout=60_000)
         assert page.locator("p.bpl-noscript").count() == 0  # not parsed as HTML with JS on
+        page.wait_for_function(
+            "() => document.querySelectorAll('.bpl-live-explorer').length === "
+            f"{expected['book/06_making_it_learn_well.html']}",
+            timeout=60_000,
+        )
+        assert (
+            page.locator(".bpl-fallback").count() == expected["book/06_making_it_learn_well.html"]
+        )
+        for k in range(page.locator(".bpl-fallback").count()):
+            assert not page.locator(".bpl-fallback").nth(k).is_visible()
     finally:
         context.close()
 
