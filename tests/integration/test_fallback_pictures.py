@@ -28,6 +28,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_site import site, site_url  # noqa: F401  (fixtures by name)
+from test_widget_state import CHAPTERS, STATE_SCRIPT, built_chapter
 
 import backprop_lab as bl
 
@@ -39,10 +40,6 @@ import view_parts  # noqa: E402
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="Node is not installed")
-STATE_SCRIPT = re.compile(
-    r'<script type="application/vnd\.jupyter\.widget-state\+json">(.*?)</script>', re.S
-)
-CHAPTERS = [p.stem for p in sorted((REPO / "book").glob("0*.ipynb"))]
 
 
 def run_node(script: str) -> str:
@@ -242,10 +239,7 @@ def test_a_picture_that_says_something_else_or_a_missing_view_stops_the_build():
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_each_built_chapter_has_its_pictures_and_no_module_of_its_own(site, chapter):  # noqa: F811
-    page = site / "book" / f"{chapter}.html"
-    if not page.is_file():
-        pytest.skip(f"{page.name} was not built")
-    text = page.read_text(encoding="utf-8")
+    text = built_chapter(site, chapter)
     views = text.count('<script type="application/vnd.jupyter.widget-view+json">')
     assert views >= 1, chapter
     assert text.count('<div class="bpl-fallback" data-bpl-view=') == views
