@@ -11,8 +11,8 @@ from typing import ClassVar
 import ipywidgets as widgets
 import traitlets
 
-from backprop_lab.checks.arguments import check_choice, check_number
-from backprop_lab.explorers.common import check_slider_value, plain_slider
+from backprop_lab.checks.arguments import check_choice
+from backprop_lab.explorers.common import check_slider_number, plain_slider
 from backprop_lab.explorers.live import BrowserView, LiveExplorer
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS, get_activation
 
@@ -84,7 +84,7 @@ class NeuronExplorer(LiveExplorer):
         check_choice("activation", activation, HIDDEN_ACTIVATIONS)
         given = {"w1": w1, "w2": w2, "b": b, "x1": x1, "x2": x2}
         values = {
-            name: check_slider_value(name, check_number(name, value), *self.RANGES[name])
+            name: check_slider_number(name, value, *self.RANGES[name])
             for name, value in given.items()
         }
         for name in ("w1", "w2", "b"):
