@@ -3,9 +3,12 @@
 :class:`TrainingExplorer` is a live explorer: its view (``js/playground.js``) draws the data
 from the generator Python and the page share, builds the network from the same seeded
 start and trains it with the browser engine, drawing as it goes. Python keeps the settings
-and reproduces the page's numbers with the package: ``explorer.network`` and
-``explorer.history`` are what the page shows, trained by :meth:`Network.train` from the
-same portable start on the same points (:func:`~backprop_lab.calc.playground_data.playground_data`).
+and computes the same run with the package: ``explorer.network`` and ``explorer.history``
+are trained by :meth:`Network.train` from the same portable start on the same points
+(:func:`~backprop_lab.calc.playground_data.playground_data`). They are what the page shows
+to rounding, except where training turns unstable (large learning rates): the two runs,
+adding in different orders, then part after hundreds of updates and Python's stays the
+reference (``docs/architecture.md``, measured by ``benchmarks/bench_drift.py``).
 """
 
 from __future__ import annotations
