@@ -234,6 +234,19 @@ def test_a_picture_that_says_something_else_or_a_missing_view_stops_the_build():
     assert fallback_pictures.add_pictures("<p>no explorer</p>", {}) == "<p>no explorer</p>"
 
 
+@needs_node
+def test_a_view_that_never_settles_is_an_error_not_a_picture():
+    forever = (
+        "export default { render({ el }) { const s = document.createElement('div');"
+        " s.className = 'bpl-live-status'; el.appendChild(s); let n = 0;"
+        " const tick = () => { s.textContent = String(n++); requestAnimationFrame(tick); };"
+        " tick(); } };"
+    )
+    view = {"key": "k", "esm": forever, "state": {}, "width": 360, "seconds": 0.5}
+    (answer,) = fallback_pictures.draw([view])
+    assert "still working after 0.5 s" in answer["error"]
+
+
 # --- the built site ------------------------------------------------------------------------
 
 

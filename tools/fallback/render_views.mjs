@@ -1,18 +1,18 @@
 // Draws explorers' starting pictures as SVG, for the site build (tools/fallback_pictures.py).
 //
 // Usage: node render_views.mjs < views.json > pictures.json
-// views.json: [{key, esm, state, width}]: a view's ES module (the `_esm` of a BrowserView,
-// engine + draw.js + view, as the page imports it), its saved model state and the column
-// width to draw for. Each view is rendered as the page renders it (`render({model, el})`)
-// in a small DOM (linkedom), with a canvas whose 2-D context records SVG
-// (svg_canvas.mjs), and every run it starts is driven to its end. Answers, in order:
-// [{key, svgs: [...], status}] (one SVG per canvas of the view, and its status line) or
-// [{key, error}].
+// views.json: [{key, esm, state, width, seconds}]: a view's ES module (the `_esm` of a
+// BrowserView, engine + draw.js + view, as the page imports it), its saved model state,
+// the column width to draw for and, optionally, how long it may work (60 s by default).
+// Each view is rendered as the page renders it (`render({model, el})`) in a small DOM
+// (linkedom), with a canvas whose 2-D context records SVG (svg_canvas.mjs), and every run
+// it starts is driven to its end. Answers, in order: [{key, svgs: [...], status}] (one SVG
+// per canvas of the view, and its status line) or [{key, error}].
 import { readFileSync } from "node:fs";
 import { parseHTML } from "linkedom";
 import { SvgContext } from "./svg_canvas.mjs";
 
-const MAX_ROUNDS = 200000; // animation frames and timer turns a view may take to finish
+const MAX_SECONDS = 60; // a view still working after this long is an error, not a picture
 
 function installPage(width) {
   const { window, document } = parseHTML("<!doctype html><html><head></head><body></body></html>");
@@ -85,7 +85,7 @@ function modelOf(state) {
 
 const turn = () => new Promise((resolve) => setTimeout(resolve, 0));
 
-async function renderView({ key, esm, state, width }) {
+async function renderView({ key, esm, state, width, seconds = MAX_SECONDS }) {
   const { document, frames } = installPage(width);
   const module = await import(`data:text/javascript;base64,${Buffer.from(esm).toString("base64")}`);
   const el = document.createElement("div");
@@ -96,7 +96,9 @@ async function renderView({ key, esm, state, width }) {
   const statusOf = () => (el.querySelector(".bpl-live-status") || {}).textContent || "";
   let quiet = 0;
   let last = null;
-  for (let round = 0; round < MAX_ROUNDS && quiet < 5; round++) {
+  const deadline = performance.now() + 1000 * seconds;
+  while (quiet < 5) {
+    if (performance.now() > deadline) throw new Error(`the view was still working after ${seconds} s`);
     const queued = frames.splice(0);
     for (const frame of queued) frame(performance.now());
     await turn();
