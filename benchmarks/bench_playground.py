@@ -9,16 +9,20 @@
   new status line). Target: at least 30 frames/s.
 
 Run after ``make site``: ``.venv/bin/python benchmarks/bench_playground.py [--repeats N]
-[--cpu-slowdown 4]`` (``BENCH_SITE=<folder>`` measures another build of the site).
+[--cpu-slowdown 4]`` (``BENCH_SITE=<folder>`` measures another build of the site;
+``--site A --site B`` measures several builds in one run, their page loads taken in turn,
+so that a change of the machine's load falls on each alike: an A/B comparison).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -66,37 +70,63 @@ async ([view, seconds]) => {
 """
 
 
+def measure(browser: Any, url: str, cpu_slowdown: float) -> tuple[float | None, float]:
+    """One page load: the retrain's time (ms) and the pictures per second while playing."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    if cpu_slowdown > 1:
+        session = page.context.new_cdp_session(page)
+        session.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+    page.goto(url + PAGE, wait_until="load", timeout=120_000)
+    view = page.locator(".bpl-live-playground").first
+    view.wait_for(timeout=120_000)
+    view.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(v) => v.querySelector('.bpl-live-status').textContent",
+        arg=view.element_handle(),
+    )
+    page.wait_for_timeout(1500)  # the first run finishes
+    handle = view.element_handle()
+    retrain = page.evaluate(RETRAIN, [handle, "add a hidden layer", 500])
+    page.wait_for_timeout(500)
+    rate = page.evaluate(PLAY, [handle, 2.0])
+    page.close()
+    return retrain, rate
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--cpu-slowdown", type=float, default=1.0)
+    parser.add_argument(
+        "--site",
+        type=Path,
+        action="append",
+        help="a built site's folder (repeat to compare builds; default: BENCH_SITE or "
+        "this tree's _build/html)",
+    )
     args = parser.parse_args()
-    if not (SITE / PAGE).is_file():
-        sys.exit("build the site first: make site")
-    retrains, rates = [], []
-    with serve_directory(SITE) as url, launch_chromium() as browser:
+    sites = args.site or [SITE]
+    for site in sites:
+        if not (site / PAGE).is_file():
+            sys.exit(f"no {PAGE} in {site}: build the site first (make site)")
+    results: dict[Path, list[tuple[float | None, float]]] = {site: [] for site in sites}
+    with contextlib.ExitStack() as stack:
+        urls = {site: stack.enter_context(serve_directory(site)) for site in sites}
+        browser = stack.enter_context(launch_chromium())
         for _ in range(args.repeats):
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            if args.cpu_slowdown > 1:
-                session = page.context.new_cdp_session(page)
-                session.send("Emulation.setCPUThrottlingRate", {"rate": args.cpu_slowdown})
-            page.goto(url + PAGE, wait_until="load", timeout=120_000)
-            view = page.locator(".bpl-live-playground").first
-            view.wait_for(timeout=120_000)
-            view.scroll_into_view_if_needed()
-            page.wait_for_function(
-                "(v) => v.querySelector('.bpl-live-status').textContent",
-                arg=view.element_handle(),
-            )
-            page.wait_for_timeout(1500)  # the first run finishes
-            handle = view.element_handle()
-            retrains.append(page.evaluate(RETRAIN, [handle, "add a hidden layer", 500]))
-            page.wait_for_timeout(500)
-            rates.append(page.evaluate(PLAY, [handle, 2.0]))
-            page.close()
+            for site in sites:
+                results[site].append(measure(browser, urls[site], args.cpu_slowdown))
+    print(f"CPU slowdown {args.cpu_slowdown:g}x, {args.repeats} page loads per site")
+    for site in sites:
+        if len(sites) > 1:
+            print(f"-- {site}")
+        report([r for r, _ in results[site]], [p for _, p in results[site]])
+
+
+def report(retrains: list[float | None], rates: list[float]) -> None:
+    """Print the medians and each run against the budgets."""
     done = [t for t in retrains if t is not None]
     median = statistics.median(done) if done else float("nan")
-    print(f"CPU slowdown {args.cpu_slowdown:g}x, {args.repeats} page loads")
     print(
         f"Retrain 2-8-8-1, 1000 full-batch updates, click to finished picture: median "
         f"{median:.0f} ms (runs {', '.join(f'{t:.0f}' for t in done)}; target <= 100): "

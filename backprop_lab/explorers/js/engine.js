@@ -271,7 +271,7 @@ function _tanh(x) {
   const p = _POW2[k + 1022];
   const q = 2.0 * p * r;
   const v = ((p - 1.0) * d + q) / ((p + 1.0) * d + q);
-  return x > 0 ? v : x < 0 ? -v : x;
+  return Math.sign(x) * v; // exact: +-1 times v, and +-0 for x = +-0 (v = 0); no branch to mispredict
 }
 
 function _sigmoid(z) {
@@ -1102,13 +1102,15 @@ export function* trainSteps(net, X, Y, options = {}) {
 /** All the parameters in one Float64Array: each W[l] (row by row), then each b[l]. */
 function _flatParameters(W, B) {
   let count = 0;
-  for (const part of W) count += part.length;
-  for (const part of B) count += part.length;
+  for (let l = 0; l < W.length; l++) count += W[l].length + B[l].length;
   const flat = new Float64Array(count);
   let at = 0;
-  for (const part of [...W, ...B]) {
-    flat.set(part, at);
-    at += part.length;
+  for (const parts of [W, B]) {
+    for (let l = 0; l < parts.length; l++) {
+      const part = parts[l];
+      for (let k = 0; k < part.length; k++) flat[at + k] = part[k];
+      at += part.length;
+    }
   }
   return flat;
 }

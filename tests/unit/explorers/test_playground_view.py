@@ -292,3 +292,99 @@ def test_a_run_sent_in_worker_messages_is_the_run_trained_on_the_page(answers, t
         assert sent["exported"] == direct["exported"], kwargs
         if k < len(answers):  # one update per message: one for each t, and the end's
             assert sent["messages"] == direct["iterationsRun"] + 2, kwargs
+
+
+# The worker's warm-up (issue 15): short runs between the reader's runs, thrown away.
+WARM_UP = """
+function runNumbers(run) {
+  return { loss: Array.from(run.history.loss), test: Array.from(run.history.validationLoss),
+           params: run.params.map((p) => Array.from(p)) };
+}
+
+function warmUpLeavesNoTrace(s) {
+  const settings = { start: "", ...s, features: playgroundUsableFeatures(s.features, s.dataset) };
+  const before = runNumbers(playgroundRunAll(playgroundSetup(settings)));
+  let updates = 0;
+  for (const t of playgroundWarmUp(settings)) updates += 1;
+  const after = runNumbers(playgroundRunAll(playgroundSetup(settings)));
+  return { before, after, updates };
+}
+
+// The worker's side on a stand-in scope, its queue of slices run by hand, one at a time:
+// a run, one slice of the warm-up, a second run, then the rest of the warm-up.
+function servedTwoRuns(s) {
+  const settings = { start: "", ...s, features: playgroundUsableFeatures(s.features, s.dataset) };
+  const messages = [];
+  const queue = [];
+  const scope = { postMessage: (m) => messages.push(structuredClone(m)) };
+  const served = playgroundServe(scope, { later: (task) => queue.push(task) });
+  const runOf = (id) => messages.filter((m) => m.id === id);
+  const finished = (id) => runOf(id).some((m) => m.history || m.error);
+  const warm = [served.warmUpdates];
+  scope.onmessage({ data: { id: 1, settings } });
+  while (!finished(1)) queue.shift()();
+  warm.push(served.warmUpdates);
+  queue.shift()(); // one slice of the warm-up
+  warm.push(served.warmUpdates);
+  scope.onmessage({ data: { id: 2, settings } });
+  while (!finished(2)) {
+    queue.shift()();
+    warm.push(served.warmUpdates);
+  }
+  let slices = 0;
+  for (; queue.length; slices++) queue.shift()();
+  const numbers = (ms) => {
+    const end = ms[ms.length - 1];
+    const params = ms.flatMap((m) => Array.from(m.params));
+    return { loss: end.loss, test: end.validationLoss, t: end.t, params };
+  };
+  return { warm, warmTotal: served.warmUpdates, warmedUp: served.warmedUp, slices,
+           first: numbers(runOf(1)), second: numbers(runOf(2)), messages: runOf(2).length };
+}
+"""
+
+
+@pytest.mark.parametrize("k", [1, 4, 5, 10, 11, 12])
+def test_the_warm_up_leaves_no_trace(answers, tmp_path, k):
+    """A run trained after the worker's warm-up is the run trained before it, to the last
+    bit (loss, test loss, every update's parameters), for several kinds of run; and the
+    warm-up makes its updates (one per hidden activation, 500 each unless one diverges)."""
+    kwargs, explorer, _ = answers[k]
+    got = call_view(
+        "playground.js",
+        ["warmUpLeavesNoTrace"],
+        [{"fn": "warmUpLeavesNoTrace", "args": [page_settings(explorer)]}],
+        tmp_path,
+        WARM_UP,
+    )["answers"][0]
+    assert "result" in got, got
+    result = got["result"]
+    assert result["after"] == result["before"], kwargs
+    assert len(result["before"]["loss"]) >= 2
+    assert 4 <= result["updates"] <= 4 * 501, kwargs  # t = 0 .. 500 in each
+
+
+def test_the_worker_warms_up_between_runs_and_gives_way(answers, tmp_path):
+    """The worker's side on a stand-in scope, its slices run by hand: no warm-up before
+    the first run is done; then a slice of it; a run asked for meanwhile goes first (no
+    warm-up update while it trains, over several slices) with the same numbers as the
+    first run; then the warm-up goes on to its end (4 activations, t = 0 .. 500)."""
+    kwargs, explorer, _ = answers[1]  # two moons, 1000 updates
+    got = call_view(
+        "playground.js",
+        ["servedTwoRuns"],
+        [{"fn": "servedTwoRuns", "args": [page_settings(explorer)]}],
+        tmp_path,
+        WARM_UP,
+    )["answers"][0]
+    assert "result" in got, got
+    result = got["result"]
+    warm = result["warm"]
+    assert warm[0] == warm[1] == 0  # nothing before the first run is done
+    assert warm[2] > 0  # one slice of the warm-up
+    assert len(warm) > 4  # the second run took several slices ...
+    assert set(warm[2:]) == {warm[2]}  # ... and no warm-up update among them
+    assert result["second"] == result["first"]
+    assert result["second"]["t"] == kwargs["iterations"]
+    assert result["slices"] > 1 and result["warmedUp"]
+    assert result["warmTotal"] == 4 * 501  # t = 0 .. 500 in each
