@@ -39,7 +39,6 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_variable] = "1"
 
 import argparse  # noqa: E402
-import dataclasses  # noqa: E402
 import itertools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
@@ -60,6 +59,10 @@ from backprop_lab.explorers.training import PlaygroundView, TrainingExplorer  # 
 from backprop_lab.nn.activations import HIDDEN_ACTIVATIONS  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+from training_helpers import page_settings  # noqa: E402  (as the page reads the settings)
+
 RUNNER = ROOT / "tests" / "unit" / "explorers" / "views_runner.mjs"
 RESULTS = ROOT / "benchmarks" / "results"
 
@@ -147,23 +150,6 @@ def neighbour_settings() -> list[tuple[str, dict[str, Any]]]:
         for k in (-4, -2, -1, 1, 2, 4):
             found.append((f"{name} moved", {**kwargs, "learning_rate": rate * 10 ** (0.05 * k)}))
     return found
-
-
-def page_settings(explorer: TrainingExplorer) -> dict[str, Any]:
-    """The settings as the page's ``playgroundSettings`` reads them from the traits (as in
-    tests/unit/explorers/test_playground_view.py)."""
-    names = {
-        "test_fraction": "testFraction",
-        "hidden_layers": "hiddenLayers",
-        "learning_rate": "learningRate",
-        "batch_size": "batchSize",
-        "max_iterations": "maxIterations",
-        "n_samples": "nSamples",
-    }
-    page = {names.get(k, k): v for k, v in dataclasses.asdict(explorer.setting()).items()}
-    page["features"] = list(page["features"])
-    page["hiddenLayers"] = list(page["hiddenLayers"])
-    return page
 
 
 def page_runs(calls: list[dict], folder: Path) -> list[dict]:

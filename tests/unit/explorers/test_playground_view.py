@@ -10,12 +10,12 @@ messages naming the argument.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import numpy as np
 import pytest
 from test_live_views import call_view
+from training_helpers import page_settings
 
 import backprop_lab as bl
 from backprop_lab.calc.playground_data import PLAYGROUND_NAMES
@@ -44,23 +44,6 @@ SETTINGS = [
     ),
     dict(dataset="xor", learning_rate=10.0, hidden_layers=(4,), max_iterations=30),  # rises
 ]
-
-
-def page_settings(explorer: bl.TrainingExplorer) -> dict:
-    """The settings as the page's `playgroundSettings` reads them from the traits."""
-    s = dataclasses.asdict(explorer.setting())
-    names = {
-        "test_fraction": "testFraction",
-        "hidden_layers": "hiddenLayers",
-        "learning_rate": "learningRate",
-        "batch_size": "batchSize",
-        "max_iterations": "maxIterations",
-        "n_samples": "nSamples",
-    }
-    page = {names.get(k, k): v for k, v in s.items()}
-    page["features"] = list(page["features"])
-    page["hiddenLayers"] = list(page["hiddenLayers"])
-    return page
 
 
 @pytest.fixture(scope="module")
