@@ -6,10 +6,10 @@ While the site is built, each explorer displays after its widget a place for its
 (``LiveExplorer.fallback_html``). As Sphinx writes the page, :func:`add_pictures` draws
 each view's starting picture there: the view's own ES module (its saved ``_esm``) runs
 under Node on its saved model state (``tools/fallback/render_views.mjs``) in a small DOM
-whose canvas records SVG (``tools/fallback/svg_canvas.mjs``), at a desktop column's width
-and at a phone's. The page shows the one for its width until the live explorer is there
-(``tools/site_static/backprop-lab.css``), so a reader also sees the picture while the
-widgets load.
+whose canvas records SVG (``tools/fallback/svg_canvas.mjs``), at a desktop column's width,
+then redrawn at a phone's as the page redraws when its column narrows. The page shows the
+one for its width until the live explorer is there (``tools/site_static/backprop-lab.css``),
+so a reader also sees the picture while the widgets load.
 
 The picture must say what the explorer says: the view's status line under Node must be
 the Python explorer's (the ``<noscript>`` note gives it); a difference, or a view that
@@ -50,7 +50,8 @@ def places(body: str) -> list[str]:
 
 
 def draw(views: list[dict[str, Any]], *, node: str | None = None) -> list[dict[str, Any]]:
-    """Run the renderer on ``views`` ({key, esm, state, width} each); its answers in order."""
+    """Run the renderer on ``views`` ({key, esm, state, widths} each: the view is computed
+    once and drawn at each width); its answers in order."""
     node = node or shutil.which("node")
     if node is None:
         raise FallbackError("fallback_pictures: Node is needed to draw the explorers' pictures")
@@ -82,15 +83,14 @@ def add_pictures(body: str, saved: dict[str, Any], *, page: str = "") -> str:
         if model is None or "_esm" not in model.get("state", {}):
             raise FallbackError(f"{page}: no saved view {model_id} for an explorer's picture")
         state = {k: v for k, v in model["state"].items() if k not in ("_esm", "_css")}
-        for name, width in WIDTHS.items():
-            views.append(
-                {
-                    "key": f"{model_id} {name}",
-                    "esm": model["state"]["_esm"],
-                    "state": state,
-                    "width": width,
-                }
-            )
+        views.append(
+            {
+                "key": model_id,
+                "esm": model["state"]["_esm"],
+                "state": state,
+                "widths": list(WIDTHS.values()),
+            }
+        )
     drawn = {}
     for answer in draw(views):
         if "error" in answer:
@@ -101,18 +101,18 @@ def add_pictures(body: str, saved: dict[str, Any], *, page: str = "") -> str:
 
     def fill(match: re.Match[str]) -> str:
         model_id, inside = match["model"], match["inside"]
+        answer = drawn[model_id]
         said = NOSCRIPT_STATUS.search(inside)
+        if said is not None and html.unescape(said["status"]) != answer["status"]:
+            raise FallbackError(
+                f"{page}: view {model_id} drawn under Node says {answer['status']!r}, "
+                f"the explorer {html.unescape(said['status'])!r}"
+            )
         parts = []
-        for name in WIDTHS:
-            answer = drawn[f"{model_id} {name}"]
-            if said is not None and html.unescape(said["status"]) != answer["status"]:
-                raise FallbackError(
-                    f"{page}: view {model_id} drawn under Node says {answer['status']!r}, "
-                    f"the explorer {html.unescape(said['status'])!r}"
-                )
-            if not answer["svgs"]:
+        for name, svgs in zip(WIDTHS, answer["pictures"], strict=True):
+            if not svgs:
                 raise FallbackError(f"{page}: view {model_id} drew no picture")
-            parts.append(f'<div class="bpl-fallback-{name}">{"".join(answer["svgs"])}</div>')
+            parts.append(f'<div class="bpl-fallback-{name}">{"".join(svgs)}</div>')
         pictures = "".join(parts)
         return f'<div class="bpl-fallback" data-bpl-view="{model_id}">{pictures}{inside}</div>'
 

@@ -217,6 +217,30 @@ def test_an_explorer_is_drawn_at_both_widths_and_its_picture_says_its_status():
 
 
 @needs_node
+def test_the_phone_picture_redrawn_after_the_column_narrows_is_the_one_drawn_there_first():
+    """The renderer computes a view once and redraws it for each width, as the page does
+    when its column narrows: the same picture as a view drawn at that width from the start
+    (clip-path ids aside, which count up across a page)."""
+    with bl.TrainingExplorer(max_iterations=200) as explorer:
+        (model,) = saved_state_of(explorer)["state"].values()
+        status = explorer.status
+    state = dict(model["state"])
+    esm = state.pop("_esm")
+    resized, fresh = fallback_pictures.draw(
+        [
+            {"key": "resized", "esm": esm, "state": state, "widths": [800, 360]},
+            {"key": "fresh", "esm": esm, "state": state, "widths": [360]},
+        ]
+    )
+    ids = re.compile(r"\bc\d+\b")
+    assert [ids.sub("c", svg) for svg in resized["pictures"][1]] == [
+        ids.sub("c", svg) for svg in fresh["pictures"][0]
+    ]
+    assert resized["pictures"][0] != resized["pictures"][1]  # the desktop one is wider
+    assert resized["status"] == fresh["status"] == status
+
+
+@needs_node
 def test_a_picture_that_says_something_else_or_a_missing_view_stops_the_build():
     with bl.NeuronExplorer() as explorer:
         saved = saved_state_of(explorer)
@@ -242,7 +266,7 @@ def test_a_view_that_never_settles_is_an_error_not_a_picture():
         " const tick = () => { s.textContent = String(n++); requestAnimationFrame(tick); };"
         " tick(); } };"
     )
-    view = {"key": "k", "esm": forever, "state": {}, "width": 360, "seconds": 0.5}
+    view = {"key": "k", "esm": forever, "state": {}, "widths": [360], "seconds": 0.5}
     (answer,) = fallback_pictures.draw([view])
     assert "still working after 0.5 s" in answer["error"]
 
