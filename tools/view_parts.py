@@ -60,19 +60,20 @@ def split_modules(saved: dict[str, Any], static: Path) -> tuple[dict[str, Any], 
     for model_id, model in saved.get("state", {}).items():
         state = model.get("state", {})
         module = state.get("_esm")
-        if isinstance(module, str) and module.startswith(MARKER):  # split already
-            scripts.update((f"{FOLDER}/{name}.js", None) for name in module[len(MARKER) :].split())
-        if not isinstance(module, str) or module.startswith(MARKER) or not module:
+        if not isinstance(module, str) or not module:
             models[model_id] = model
             continue
-        names = []
-        for part in parts_of(module):
-            name = part_name(part)
-            path = folder / f"{name}.js"
-            if not path.exists():
-                folder.mkdir(parents=True, exist_ok=True)
-                path.write_text(part_script(name, part), encoding="utf-8")
-            scripts[f"{FOLDER}/{name}.js"] = None
-            names.append(name)
+        if module.startswith(MARKER):  # split already: its parts are written
+            names = module[len(MARKER) :].split()
+        else:
+            names = []
+            for part in parts_of(module):
+                name = part_name(part)
+                path = folder / f"{name}.js"
+                if not path.exists():
+                    folder.mkdir(parents=True, exist_ok=True)
+                    path.write_text(part_script(name, part), encoding="utf-8")
+                names.append(name)
+        scripts.update((f"{FOLDER}/{name}.js", None) for name in names)
         models[model_id] = {**model, "state": {**state, "_esm": MARKER + " ".join(names)}}
     return {**saved, "state": models}, list(scripts)
