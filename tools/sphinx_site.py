@@ -97,11 +97,12 @@ def config_inited(app: Any, config: Any) -> None:
     logging.getLogger(__name__).info(f"sphinx_site: {done}; {SITE_VARIABLE}=1")
 
 
-def prune_page_widget_state(
+def finish_page_widgets(
     app: Any, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Keep in ``pagename``'s widget state only what its widget views reach, and draw the
-    page's explorers' static pictures."""
+    """Keep in ``pagename``'s widget state only what its widget views reach, draw the
+    page's explorers' static pictures, and move the views' modules into the site's shared
+    parts (loaded by deferred scripts)."""
     metadata = getattr(app.env, "nb_metadata", {}).get(pagename, {})
     entry = metadata.get("js_files", {}).get(WIDGET_STATE_KEY)
     if entry is None:
@@ -122,5 +123,5 @@ def setup(app: Any) -> dict[str, Any]:
     # Priority 500 runs before Sphinx's own html_static_path check (priority 800).
     app.connect("config-inited", config_inited, priority=500)
     # Before myst-nb's add_per_page_html_resources (priority 500) reads the state.
-    app.connect("html-page-context", prune_page_widget_state, priority=400)
+    app.connect("html-page-context", finish_page_widgets, priority=400)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
